@@ -1,0 +1,132 @@
+package dev.mesh.gateway;
+
+import dev.mesh.common.Cluster;
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.MeshError;
+import dev.mesh.common.Registry;
+import dev.mesh.gateway.routing.ApiForwarder;
+import dev.mesh.gateway.routing.Breakers;
+import dev.mesh.gateway.routing.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, and {@code /api/*}
+ * forwarded by {@link ApiForwarder} along the routes the services published in the registry.
+ */
+public class GatewayVerticle extends VerticleBase {
+
+  public static final String HOST = "GATEWAY_HOST";
+  public static final String PORT = "GATEWAY_PORT";
+  public static final String REQUEST_TIMEOUT_MS = "GATEWAY_REQUEST_TIMEOUT_MS";
+  public static final String BODY_LIMIT = "GATEWAY_BODY_LIMIT_BYTES";
+  public static final String REQUIRED_SERVICES = "GATEWAY_REQUIRED_SERVICES";
+  public static final String REFRESH_MS = "GATEWAY_REGISTRY_REFRESH_MS";
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private MeshConfig settings;
+  private Registry registry;
+  private RouteTable table;
+  private Breakers breakers;
+  private Set<String> required;
+  private MessageConsumer<JsonObject> registryChanges;
+  private HttpServer server;
+  private final AtomicLong refreshes = new AtomicLong();
+  private long appliedRefresh;
+
+  @Override
+  public Future<?> start() {
+    settings = MeshConfig.of(config());
+    registry = Registry.create(vertx, settings);
+    required = Arrays.stream(settings.get(REQUIRED_SERVICES, "users,inventory,orders").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
+    table = new RouteTable(required);
+    breakers = new Breakers(vertx, settings);
+    registryChanges = registry.onChange(change -> refreshRoutes());
+    // announcements can be missed while a node joins; a periodic read keeps the table honest
+    vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
+    String host = settings.get(HOST, "127.0.0.1");
+    int port = settings.getInt(PORT, 8080);
+    return registryChanges.completion()
+        .compose(v -> refreshRoutes())
+        .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
+        .onSuccess(s -> {
+          server = s;
+          log.info("gateway listening on http://{}:{}", host, s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    registry.close();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    long timeout = settings.getInt(REQUEST_TIMEOUT_MS, 5000);
+    router.get("/health").handler(this::health);
+    router.get("/ready").handler(this::ready);
+    router.route("/api/*")
+        .handler(BodyHandler.create(false).setBodyLimit(settings.getInt(BODY_LIMIT, 64 * 1024)))
+        .handler(new ApiForwarder(vertx, table, breakers, timeout));
+    router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
+        "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
+    router.route().failureHandler(HttpErrors::write);
+    return router;
+  }
+
+  private Future<Void> refreshRoutes() {
+    long sequence = refreshes.incrementAndGet();
+    return registry.records()
+        .onSuccess(records -> {
+          // an older read finishing late must not undo a newer one
+          if (sequence > appliedRefresh) {
+            appliedRefresh = sequence;
+            table.update(records);
+          }
+        })
+        .onFailure(e -> log.warn("could not read the registry: {}", e.getMessage()))
+        .mapEmpty();
+  }
+
+  private void health(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  /** 200 only when the cluster is joined and every required service has an instance. */
+  private void ready(RoutingContext ctx) {
+    refreshRoutes().onComplete(done -> {
+      boolean joined = Cluster.joined(vertx);
+      boolean allServed = required.stream().allMatch(s -> table.instances(s) > 0);
+      JsonObject services = new JsonObject();
+      for (Map.Entry<String, Integer> entry : table.services().entrySet()) {
+        services.put(entry.getKey(), new JsonObject()
+            .put("instances", entry.getValue())
+            .put("breaker", breakers.state(entry.getKey()).name()));
+      }
+      JsonObject body = new JsonObject()
+          .put("status", joined && allServed ? "UP" : "DOWN")
+          .put("cluster", new JsonObject().put("joined", joined).put("node", Cluster.nodeId(vertx))
+              .put("members", Cluster.members(vertx).size()))
+          .put("services", services);
+      ctx.response().setStatusCode(joined && allServed ? 200 : 503);
+      ctx.json(body);
+    });
+  }
+}

@@ -1,0 +1,134 @@
+package dev.mesh.gateway.routing;
+
+import dev.mesh.common.MeshError;
+import dev.mesh.common.MeshService;
+import dev.mesh.common.Reply;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/**
+ * Handles every {@code /api/*} request: finds the route in the {@link RouteTable}, turns the request
+ * into the action's input (JSON body plus path and query parameters as fields) and sends it to the
+ * service's address through the service's breaker. Errors go to the router's JSON failure handler.
+ */
+public final class ApiForwarder implements Handler<RoutingContext> {
+
+  private final Vertx vertx;
+  private final RouteTable table;
+  private final Breakers breakers;
+  private final long timeoutMs;
+
+  public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs) {
+    this.vertx = vertx;
+    this.table = table;
+    this.breakers = breakers;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    RouteTable.Match match = table.match(ctx.request().method().name(), path);
+    String service = match != null ? match.route().service() : table.serviceOfPath(path);
+    if (service == null) {
+      ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
+      return;
+    }
+    if (table.instances(service) == 0) {
+      ctx.fail(MeshError.unavailable("service '" + service + "' has no instance"));
+      return;
+    }
+    if (match == null) {
+      ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
+      return;
+    }
+    if (breakers.state(service) == CircuitBreakerState.OPEN) {
+      failOpen(ctx, service);
+      return;
+    }
+    JsonObject input;
+    try {
+      input = input(ctx, match.params());
+    } catch (MeshError e) {
+      ctx.fail(e);
+      return;
+    }
+    ServiceRoute route = match.route();
+    DeliveryOptions delivery = new DeliveryOptions()
+        .addHeader(MeshService.ACTION_HEADER, route.action())
+        .setSendTimeout(timeoutMs);
+    breakers.<Message<Object>>execute(service, () -> vertx.eventBus().request(route.address(), input, delivery))
+        .onSuccess(reply -> respond(ctx, reply))
+        .onFailure(failure -> {
+          if (failure instanceof OpenCircuitException) {
+            failOpen(ctx, service); // a half-open breaker lets only its one trial call through
+          } else {
+            ctx.fail(MeshError.from(failure));
+          }
+        });
+  }
+
+  private void failOpen(RoutingContext ctx, String service) {
+    ctx.response().putHeader("Retry-After", Long.toString(breakers.retryAfterSeconds(service)));
+    ctx.fail(MeshError.unavailable("service '" + service + "' is failing; its circuit breaker is open"));
+  }
+
+  private static void respond(RoutingContext ctx, Message<Object> reply) {
+    String status = reply.headers().get(Reply.STATUS_HEADER);
+    Object body = reply.body();
+    ctx.response()
+        .setStatusCode(status == null ? 200 : Integer.parseInt(status))
+        .putHeader("Content-Type", "application/json")
+        .end(body == null ? "{}" : body instanceof JsonObject json ? json.encode() : body.toString());
+  }
+
+  /** The action's input: the JSON body, plus path and query parameters, which may not contradict it. */
+  static JsonObject input(RoutingContext ctx, Map<String, String> pathParams) {
+    JsonObject input = body(ctx);
+    pathParams.forEach((name, value) -> add(input, name, value, "path"));
+    MultiMap query = ctx.queryParams();
+    for (String name : query.names()) {
+      if (query.getAll(name).size() > 1) {
+        throw MeshError.badRequest("query parameter '" + name + "' is given more than once");
+      }
+      add(input, name, query.get(name), "query");
+    }
+    return input;
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
+      return new JsonObject();
+    }
+    JsonObject parsed;
+    try {
+      parsed = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      parsed = null;
+    }
+    if (parsed == null) {
+      throw MeshError.badRequest("the request body must be a JSON object");
+    }
+    return parsed;
+  }
+
+  private static void add(JsonObject input, String name, String value, String where) {
+    Object existing = input.getValue(name);
+    if (existing != null && !String.valueOf(existing).equals(value)) {
+      throw MeshError.badRequest("'" + name + "' in the " + where + " contradicts the body");
+    }
+    if (existing == null) {
+      input.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.mesh.gateway.routing;
+
+import dev.mesh.common.Registry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.servicediscovery.Record;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The gateway's view of the registry: which routes exist and how many instances serve each service.
+ * Rebuilt from the records whenever they change. A service whose last instance went away keeps its
+ * routes with zero instances, so its callers get a fast 503 instead of a 404 or a timeout.
+ */
+public final class RouteTable {
+
+  /** A matched request: the route and the path parameters taken from the URL. */
+  public record Match(ServiceRoute route, Map<String, String> params) {
+  }
+
+  private volatile List<ServiceRoute> routes = List.of();
+  private volatile Map<String, Integer> instances = Map.of();
+  private final Map<String, List<ServiceRoute>> routesByService = new HashMap<>();
+
+  public RouteTable(Set<String> requiredServices) {
+    Map<String, Integer> initial = new TreeMap<>();
+    requiredServices.forEach(s -> initial.put(s, 0));
+    instances = Map.copyOf(initial);
+  }
+
+  public synchronized void update(List<Record> records) {
+    Map<String, Integer> counts = new TreeMap<>();
+    instances.keySet().forEach(s -> counts.put(s, 0));
+    Map<String, Set<ServiceRoute>> fresh = new HashMap<>();
+    for (Record record : records) {
+      if (!Registry.TYPE.equals(record.getType())) {
+        continue;
+      }
+      String service = record.getName();
+      counts.merge(service, 1, Integer::sum);
+      String address = record.getLocation() == null ? null : record.getLocation().getString("address");
+      JsonArray declared = record.getMetadata() == null ? null : record.getMetadata().getJsonArray(Registry.ROUTES);
+      Set<ServiceRoute> serviceRoutes = fresh.computeIfAbsent(service, s -> new LinkedHashSet<>());
+      if (declared != null) {
+        for (Object item : declared) {
+          if (item instanceof JsonObject r && r.getString("path") != null && r.getString("method") != null) {
+            serviceRoutes.add(new ServiceRoute(service, address, r.getString("method").toUpperCase(),
+                r.getString("path"), r.getString("action")));
+          }
+        }
+      }
+    }
+    fresh.forEach((service, serviceRoutes) -> routesByService.put(service, List.copyOf(serviceRoutes)));
+    List<ServiceRoute> all = new ArrayList<>();
+    routesByService.values().forEach(all::addAll);
+    all.sort(Comparator.comparingInt(ServiceRoute::specificity).reversed());
+    routes = List.copyOf(all);
+    instances = Map.copyOf(counts);
+  }
+
+  public Match match(String method, String path) {
+    String[] segments = ServiceRoute.split(path);
+    for (ServiceRoute route : routes) {
+      Map<String, String> params = route.match(method, segments);
+      if (params != null) {
+        return new Match(route, params);
+      }
+    }
+    return null;
+  }
+
+  /** The service a path belongs to by its prefix {@code /api/<service>/...}, if it is a known one. */
+  public String serviceOfPath(String path) {
+    String[] segments = ServiceRoute.split(path);
+    if (segments.length >= 2 && segments[0].equals("api") && instances.containsKey(segments[1])) {
+      return segments[1];
+    }
+    return null;
+  }
+
+  public int instances(String service) {
+    return instances.getOrDefault(service, 0);
+  }
+
+  /** Every known service, with its instance count (0 for a required or formerly seen service now gone). */
+  public Map<String, Integer> services() {
+    return instances;
+  }
+}

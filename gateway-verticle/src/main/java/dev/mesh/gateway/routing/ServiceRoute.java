@@ -1,0 +1,50 @@
+package dev.mesh.gateway.routing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An HTTP route a service asked the gateway to expose: method and path template ({@code :name} matches
+ * one segment), forwarded to the service's address with the given action.
+ */
+public record ServiceRoute(String service, String address, String method, String path, String action) {
+
+  /** Path parameters when this route matches, or null. */
+  public Map<String, String> match(String requestMethod, String[] segments) {
+    if (!method.equals(requestMethod)) {
+      return null;
+    }
+    String[] template = split(path);
+    if (template.length != segments.length) {
+      return null;
+    }
+    Map<String, String> params = new HashMap<>();
+    for (int i = 0; i < template.length; i++) {
+      if (template[i].startsWith(":")) {
+        params.put(template[i].substring(1), segments[i]);
+      } else if (!template[i].equals(segments[i])) {
+        return null;
+      }
+    }
+    return params;
+  }
+
+  /** Literal segments outrank parameters, so {@code /api/users/info} wins over {@code /api/users/:id}. */
+  int specificity() {
+    int literal = 0;
+    for (String segment : split(path)) {
+      if (!segment.startsWith(":")) {
+        literal++;
+      }
+    }
+    return literal;
+  }
+
+  static String[] split(String path) {
+    String trimmed = path.startsWith("/") ? path.substring(1) : path;
+    if (trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.mesh.inventory;
+
+import dev.mesh.common.Database;
+import dev.mesh.common.Endpoint;
+import dev.mesh.common.MeshService;
+import io.vertx.core.Future;
+import java.util.List;
+
+/** The inventory service on {@code mesh.inventory}. */
+public class InventoryVerticle extends MeshService {
+
+  private Database database;
+
+  @Override
+  protected String name() {
+    return "inventory";
+  }
+
+  @Override
+  protected Future<?> prepare() {
+    return Database.open(vertx, settings, name()).onSuccess(db -> database = db);
+  }
+
+  @Override
+  protected List<Endpoint> endpoints() {
+    return List.of();
+  }
+
+  @Override
+  protected Future<?> cleanup() {
+    return database == null ? Future.succeededFuture() : database.close();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.mesh.common;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Every setting has one name, used both as environment variable and as verticle config key.
+ * Lookup order: the verticle's config (tests and embedders), then the environment, then the default.
+ */
+public final class MeshConfig {
+
+  private final JsonObject overrides;
+
+  private MeshConfig(JsonObject overrides) {
+    this.overrides = overrides == null ? new JsonObject() : overrides;
+  }
+
+  public static MeshConfig of(JsonObject overrides) {
+    return new MeshConfig(overrides);
+  }
+
+  public static MeshConfig fromEnvironment() {
+    return new MeshConfig(new JsonObject());
+  }
+
+  public String get(String name, String defaultValue) {
+    Object value = overrides.getValue(name);
+    if (value != null) {
+      return value.toString();
+    }
+    String env = System.getenv(name);
+    return env == null || env.isBlank() ? defaultValue : env.trim();
+  }
+
+  public int getInt(String name, int defaultValue) {
+    String value = get(name, null);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+    }
+  }
+
+  /** The verticle config itself, for settings a service passes down to its own children. */
+  public JsonObject overrides() {
+    return overrides.copy();
+  }
+}

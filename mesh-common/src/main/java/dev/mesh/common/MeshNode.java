@@ -1,0 +1,66 @@
+package dev.mesh.common;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts a clustered Vert.x node, and is the {@code main} behind every service's fat jar. */
+public final class MeshNode {
+
+  private static final Logger log = LoggerFactory.getLogger(MeshNode.class);
+
+  private MeshNode() {
+  }
+
+  /** A Vert.x instance joined to the mesh cluster described by {@code cluster.xml} and the settings. */
+  public static Future<Vertx> clustered(MeshConfig settings) {
+    VertxOptions options = new VertxOptions();
+    // the event bus talks to other nodes on the same interface Hazelcast uses: loopback by default
+    options.getEventBusOptions()
+        .setHost(settings.get(ClusterConfig.HOST, "127.0.0.1"))
+        .setPort(settings.getInt("MESH_EVENTBUS_PORT", 0));
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(ClusterConfig.load(settings)))
+        .buildClustered();
+  }
+
+  /**
+   * Joins the cluster, deploys the service and stays up until SIGTERM, when the verticle is undeployed
+   * (it unpublishes its records) and the node leaves the cluster.
+   */
+  public static void run(String service, Supplier<? extends Deployable> verticle) {
+    MeshConfig settings = MeshConfig.fromEnvironment();
+    Vertx vertx;
+    try {
+      vertx = await(clustered(settings), 120);
+      await(vertx.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(new JsonObject())), 180);
+    } catch (Exception e) {
+      log.error("{} failed to start", service, e);
+      System.exit(1);
+      return;
+    }
+    log.info("{} is up", service);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("{} is stopping", service);
+      try {
+        await(vertx.close(), 30);
+        log.info("{} left the cluster", service);
+      } catch (Exception e) {
+        log.warn("{} did not stop cleanly", service, e);
+      }
+    }, "mesh-shutdown"));
+  }
+
+  private static <T> T await(Future<T> future, int seconds) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+}
