@@ -105,6 +105,9 @@ public final class Database {
           .setCleanDataDirectory(false)
           .setRegisterShutdownHook(false)
           .setServerConfig("listen_addresses", "127.0.0.1")
+          // zonky's test defaults trade durability for speed; an acknowledged write must survive a crash
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
           .setPGStartupWait(java.time.Duration.ofSeconds(60))
           .start();
     }

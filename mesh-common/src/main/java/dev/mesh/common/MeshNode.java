@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 /** Starts a clustered Vert.x node, and is the {@code main} behind every service's fat jar. */
 public final class MeshNode {
 
+  public static final String HEALTH_PORT = "MESH_HEALTH_PORT";
+  public static final String HEALTH_HOST = "MESH_HEALTH_HOST";
+
   private static final Logger log = LoggerFactory.getLogger(MeshNode.class);
 
   private MeshNode() {
@@ -48,6 +51,7 @@ public final class MeshNode {
       System.exit(1);
       return;
     }
+    startHealthEndpoint(vertx, settings, service);
     log.info("{} is up", service);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("{} is stopping", service);
@@ -58,6 +62,23 @@ public final class MeshNode {
         log.warn("{} did not stop cleanly", service, e);
       }
     }, "mesh-shutdown"));
+  }
+
+  /**
+   * With MESH_HEALTH_PORT set, a liveness endpoint for orchestrators (the Docker HEALTHCHECK): 200 while
+   * this node is in the cluster. The gateway has its own /health on its main port as well.
+   */
+  private static void startHealthEndpoint(Vertx vertx, MeshConfig settings, String service) {
+    int port = settings.getInt(HEALTH_PORT, 0);
+    if (port <= 0) {
+      return;
+    }
+    vertx.createHttpServer().requestHandler(request -> {
+      boolean up = Cluster.joined(vertx);
+      request.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("service", service).encode());
+    }).listen(port, settings.get(HEALTH_HOST, "127.0.0.1"))
+        .onFailure(e -> log.warn("health endpoint could not listen on {}: {}", port, e.getMessage()));
   }
 
   private static <T> T await(Future<T> future, int seconds) throws Exception {

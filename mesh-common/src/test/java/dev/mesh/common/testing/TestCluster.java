@@ -1,0 +1,57 @@
+package dev.mesh.common.testing;
+
+import dev.mesh.common.ClusterConfig;
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.MeshNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real clustered nodes for tests: Hazelcast on 127.0.0.1 with TCP-IP join, under a cluster name of
+ * their own so that a test never joins a mesh a developer runs beside it, nor another test's cluster.
+ */
+public final class TestCluster {
+
+  private final JsonObject settings;
+
+  private TestCluster(JsonObject settings) {
+    this.settings = settings;
+  }
+
+  public static TestCluster create() {
+    return new TestCluster(new JsonObject()
+        .put(ClusterConfig.NAME, "test-" + UUID.randomUUID())
+        .put(ClusterConfig.HOST, "127.0.0.1")
+        .put(ClusterConfig.PORT, 5901));
+  }
+
+  /** The settings every node and child process of this cluster shares (names are env var names). */
+  public JsonObject settings() {
+    return settings.copy();
+  }
+
+  public Vertx join() {
+    return await(MeshNode.clustered(MeshConfig.of(settings)));
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.mesh.tests;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The mesh as a user runs it: each service's fat jar in its own JVM, started and stopped by pid.
+ * Everything this class starts, it stops; PostgreSQL servers orphaned by a kill -9 are stopped through
+ * the pid file in their (test-owned) data directory.
+ */
+final class MeshProcesses implements AutoCloseable {
+
+  static final List<String> SERVICES = List.of("gateway-verticle", "user-verticle", "inventory-verticle",
+      "order-verticle");
+
+  private final Path root = Path.of("..").toAbsolutePath().normalize();
+  private final Map<String, String> env;
+  private final Path logs;
+  private final Path dataDir;
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  final String gateway;
+
+  MeshProcesses(JsonObject settings, Path dataDir, int gatewayPort) throws IOException {
+    this.dataDir = dataDir;
+    this.env = new LinkedHashMap<>();
+    settings.forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    env.put("MESH_DATA_DIR", dataDir.toString());
+    env.put("GATEWAY_PORT", Integer.toString(gatewayPort));
+    this.gateway = "http://127.0.0.1:" + gatewayPort;
+    this.logs = Path.of("target", "mesh-logs").toAbsolutePath();
+    Files.createDirectories(logs);
+  }
+
+  void startAll() throws IOException {
+    for (String service : SERVICES) {
+      start(service);
+    }
+  }
+
+  Process start(String service) throws IOException {
+    Path jar = root.resolve(service).resolve("target").resolve(service + ".jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn -B verify from the repository root");
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-jar", jar.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    processes.put(service, process);
+    return process;
+  }
+
+  Process process(String service) {
+    return processes.get(service);
+  }
+
+  HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(timeout).GET().build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The /ready body once it answers 200 (bounded: start-up of 4 JVMs and 3 PostgreSQL servers). */
+  JsonObject awaitReady(Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> ready = get("/ready", Duration.ofSeconds(2));
+        last = ready.statusCode() + " " + ready.body();
+        if (ready.statusCode() == 200) {
+          return new JsonObject(ready.body());
+        }
+      } catch (IOException notYet) {
+        last = notYet.toString();
+      }
+      for (Map.Entry<String, Process> p : processes.entrySet()) {
+        if (!p.getValue().isAlive()) {
+          throw new IllegalStateException(p.getKey() + " exited with " + p.getValue().exitValue()
+              + "; see " + logs.resolve(p.getKey() + ".log"));
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the mesh was not ready in " + bound + "; last /ready: " + last);
+  }
+
+  /** SIGTERM to every JVM still running, a bounded wait, then SIGKILL; then any orphaned PostgreSQL. */
+  @Override
+  public void close() throws Exception {
+    List<Process> stopping = new ArrayList<>();
+    processes.values().stream().filter(Process::isAlive).forEach(p -> {
+      p.destroy();
+      stopping.add(p);
+    });
+    for (Process p : stopping) {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    stopOrphanedPostgres();
+  }
+
+  private void stopOrphanedPostgres() throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      return;
+    }
+    try (var pidFiles = Files.walk(dataDir, 3)) {
+      for (Path pidFile : pidFiles.filter(f -> f.getFileName().toString().equals("postmaster.pid")).toList()) {
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroy);
+      }
+    }
+  }
+}
