@@ -4,6 +4,7 @@ import dev.mesh.common.Cluster;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.Breakers;
 import dev.mesh.gateway.routing.RouteTable;
@@ -25,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, and {@code /api/*}
- * forwarded by {@link ApiForwarder} along the routes the services published in the registry.
+ * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code /api/*}
+ * forwarded by {@link ApiForwarder} along the routes the services published in the registry, and
+ * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
  */
 public class GatewayVerticle extends VerticleBase {
 
@@ -46,6 +48,7 @@ public class GatewayVerticle extends VerticleBase {
   private Set<String> required;
   private MessageConsumer<JsonObject> registryChanges;
   private HttpServer server;
+  private Bridge bridge;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -57,6 +60,7 @@ public class GatewayVerticle extends VerticleBase {
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
     table = new RouteTable(required);
     breakers = new Breakers(vertx, settings);
+    bridge = new Bridge(vertx, settings, registry, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
@@ -64,6 +68,7 @@ public class GatewayVerticle extends VerticleBase {
     int port = settings.getInt(PORT, 8080);
     return registryChanges.completion()
         .compose(v -> refreshRoutes())
+        .compose(v -> bridge.start())
         .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
         .onSuccess(s -> {
           server = s;
@@ -73,8 +78,10 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    registry.close();
-    return server == null ? Future.succeededFuture() : server.close();
+    return bridge.stop().eventually(() -> {
+      registry.close();
+      return server == null ? Future.succeededFuture() : server.close();
+    });
   }
 
   private Router router() {
@@ -84,7 +91,8 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/ready").handler(this::ready);
     router.route("/api/*")
         .handler(BodyHandler.create(false).setBodyLimit(settings.getInt(BODY_LIMIT, 64 * 1024)))
-        .handler(new ApiForwarder(vertx, table, breakers, timeout));
+        .handler(new ApiForwarder(vertx, table, breakers, timeout, bridge.routeProxy()));
+    router.route("/bridge/*").subRouter(bridge.router(settings.getInt(BODY_LIMIT, 64 * 1024)));
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
     router.route().failureHandler(HttpErrors::write);

@@ -3,6 +3,7 @@ package dev.mesh.gateway.routing;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.gateway.bridge.ForeignRouteProxy;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
@@ -27,12 +28,15 @@ public final class ApiForwarder implements Handler<RoutingContext> {
   private final RouteTable table;
   private final Breakers breakers;
   private final long timeoutMs;
+  private final ForeignRouteProxy foreignRoutes;
 
-  public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs) {
+  public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs,
+      ForeignRouteProxy foreignRoutes) {
     this.vertx = vertx;
     this.table = table;
     this.breakers = breakers;
     this.timeoutMs = timeoutMs;
+    this.foreignRoutes = foreignRoutes;
   }
 
   @Override
@@ -56,6 +60,13 @@ public final class ApiForwarder implements Handler<RoutingContext> {
       failOpen(ctx, service);
       return;
     }
+    String endpoint = table.endpoint(service);
+    if (endpoint != null && foreignRoutes != null) {
+      // a service of another language: proxied over keep-alive HTTP as it is, not through the event bus
+      breakers.execute(service, () -> foreignRoutes.forward(ctx, endpoint))
+          .onFailure(failure -> fail(ctx, service, failure));
+      return;
+    }
     JsonObject input;
     try {
       input = input(ctx, match.params());
@@ -69,13 +80,15 @@ public final class ApiForwarder implements Handler<RoutingContext> {
         .setSendTimeout(timeoutMs);
     breakers.<Message<Object>>execute(service, () -> vertx.eventBus().request(route.address(), input, delivery))
         .onSuccess(reply -> respond(ctx, reply))
-        .onFailure(failure -> {
-          if (failure instanceof OpenCircuitException) {
-            failOpen(ctx, service); // a half-open breaker lets only its one trial call through
-          } else {
-            ctx.fail(MeshError.from(failure));
-          }
-        });
+        .onFailure(failure -> fail(ctx, service, failure));
+  }
+
+  private void fail(RoutingContext ctx, String service, Throwable failure) {
+    if (failure instanceof OpenCircuitException) {
+      failOpen(ctx, service); // a half-open breaker lets only its one trial call through
+    } else {
+      ctx.fail(MeshError.from(failure));
+    }
   }
 
   private void failOpen(RoutingContext ctx, String service) {
