@@ -77,7 +77,7 @@ public final class Bridge {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     router.route().handler(new BridgeAuth(settings.secret()));
-    router.get("/").handler(this::describe);
+    router.getWithRegex("/?").handler(this::describe);
     router.post("/services").handler(this::register);
     router.get("/services").handler(ctx -> ctx.json(new JsonObject().put("services", services.toJson())));
     router.put("/services/:id/heartbeat").handler(ctx -> services.heartbeat(ctx.pathParam("id"))

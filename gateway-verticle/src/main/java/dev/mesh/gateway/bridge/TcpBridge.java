@@ -3,7 +3,6 @@ package dev.mesh.gateway.bridge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
@@ -15,13 +14,12 @@ import org.slf4j.LoggerFactory;
  * Vert.x's TCP event-bus bridge (frames of a 4-byte big-endian length and a UTF-8 JSON object), so the
  * existing bridge clients for Python, Go, C#, C and Node connect unchanged. Same address rules as the
  * HTTP bridge: the library's permitted lists refuse what no rule allows ({@code access_denied}); the
- * event hook separates send from publish ({@code blocked by bridgeEvent handler}). Replies to messages
- * the client received pass: the library only lets through reply addresses it handed out.
+ * event hook separates send from publish ({@code blocked by bridgeEvent handler}). A client may reply
+ * to a message it received: the library lets through exactly the reply addresses it handed out.
  */
 final class TcpBridge {
 
   private static final Logger log = LoggerFactory.getLogger(TcpBridge.class);
-  private static final String REPLY_PREFIX = "__vertx.reply.";
 
   private final Vertx vertx;
   private final AddressRules rules;
@@ -68,17 +66,22 @@ final class TcpBridge {
     return bridge == null ? Future.succeededFuture() : bridge.close();
   }
 
+  /**
+   * The library's lists already refuse, with its standard {@code access_denied}, any address no send or
+   * publish rule allows (and any register outside the subscribe rules). What they cannot tell apart is
+   * an address one kind allows and the other does not: that is refused here.
+   */
   private void check(BridgeEvent event) {
-    BridgeEventType type = event.type();
     String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
-    boolean allowed = switch (type) {
-      case SEND -> address != null && (address.startsWith(REPLY_PREFIX) || rules.allows(AddressRules.Kind.SEND, address));
-      case PUBLISH -> rules.allows(AddressRules.Kind.PUBLISH, address);
-      case REGISTER, UNREGISTER -> rules.allows(AddressRules.Kind.SUBSCRIBE, address);
+    boolean mayPublish = rules.allows(AddressRules.Kind.PUBLISH, address);
+    boolean maySend = rules.allows(AddressRules.Kind.SEND, address);
+    boolean allowed = switch (event.type()) {
+      case SEND -> maySend || !mayPublish;
+      case PUBLISH -> mayPublish || !maySend;
       default -> true;
     };
     if (!allowed) {
-      log.debug("TCP bridge refused {} on {}", type, address);
+      log.debug("TCP bridge refused {} on {}", event.type(), address);
     }
     event.complete(allowed);
   }
