@@ -41,6 +41,14 @@ class TcpBridgeTest {
   }
 
   @Test
+  void theBridgeSaysWhereItsTcpDoorIs() throws Exception {
+    JsonObject described = new JsonObject(mesh.call("GET", "/bridge", null).body());
+    assertEquals(new JsonObject().put("host", "127.0.0.1").put("port", mesh.tcpPort).put("listening", true),
+        described.getJsonObject("tcp"));
+    assertEquals("mesh\\..*", described.getJsonObject("allow").getString("send"));
+  }
+
+  @Test
   void requestReplyThroughTheTcpBridge() throws Exception {
     try (FrameClient client = new FrameClient(mesh.tcpPort)) {
       client.write(new JsonObject().put("type", "send").put("address", "mesh.echo").put("replyAddress", "my-reply-1")
@@ -56,6 +64,7 @@ class TcpBridgeTest {
       JsonObject failure = client.read();
       assertEquals("err", failure.getString("type"), failure.encode());
       assertEquals(404, failure.getInteger("failureCode"), "the service's failure code reaches the client");
+      assertEquals("not_found", new JsonObject(failure.getString("message")).getString("error"), failure.encode());
     }
   }
 
