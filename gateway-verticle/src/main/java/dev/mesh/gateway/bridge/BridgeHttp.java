@@ -12,7 +12,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -53,22 +52,25 @@ final class BridgeHttp {
     return send(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url), null, timeoutMs);
   }
 
-  /** One request; the whole exchange (connect, send, read) is bounded by the deadline. */
+  /**
+   * One request. Bounded twice: connecting by the client's connect timeout, and the exchange by the
+   * request's idle timeout (no byte from the service for that long), which Vert.x keeps on the
+   * connection's own timer: cheaper on the proxy's hot path than a second timer per request.
+   */
   Future<Answer> send(RequestOptions options, Buffer body, long timeoutMs) {
     options.setIdleTimeout(timeoutMs);
-    String target = options.getHost() + ":" + options.getPort();
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.headers(), b)))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .recover(failure -> Future.failedFuture(transportError(failure, target)));
+        .recover(failure -> Future.failedFuture(transportError(failure, options)));
   }
 
   Future<Void> close() {
     return client.close();
   }
 
-  private static MeshError transportError(Throwable failure, String target) {
+  private static MeshError transportError(Throwable failure, RequestOptions options) {
+    String target = options.getHost() + ":" + options.getPort();
     if (failure instanceof MeshError error) {
       return error;
     }

@@ -68,6 +68,10 @@ class BridgeHttpTest {
       foreign.answer(r -> switch (r.path()) {
         case "/api/recs/nobody" -> Answer.json(404, MeshError.notFound("no user 'nobody'").toJson());
         case "/api/recs/broken" -> new Answer(500, "database on fire");
+        case "/api/recs/slow" -> {
+          sleep(3000); // longer than the gateway's 2 s request timeout here
+          yield new Answer(200, "{}");
+        }
         case "/api/recs/items" -> Answer.json(201, new JsonObject().put("stored", r.json()));
         default -> Answer.json(200, new JsonObject().put("path", r.path()).put("query", r.query()));
       });
@@ -90,6 +94,7 @@ class BridgeHttpTest {
       assertEquals("no user 'nobody'", notFound.getString("message"), "an error in the mesh's shape is kept");
       JsonObject broken = assertJsonError(mesh.call("GET", "/api/recs/broken", null), 500, "internal");
       assertEquals("database on fire", broken.getString("message"), "any other error body becomes the message");
+      assertJsonError(mesh.call("GET", "/api/recs/slow", null), 504, "timeout");
 
       assertEquals(204, mesh.call("DELETE", "/bridge/services/" + id, null).statusCode());
       assertJsonError(eventually(() -> mesh.call("GET", "/api/recs/u1", null), r -> r.statusCode() == 503),
@@ -361,6 +366,14 @@ class BridgeHttpTest {
       JsonObject event = new JsonObject(nextNonBlank(lines));
       assertEquals("events.order.rejected", event.getString("address"));
       assertEquals("n-1", event.getJsonObject("body").getString("eventId"));
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
