@@ -103,6 +103,23 @@ class ShopThroughGatewayTest {
     assertEquals(200, listed.statusCode());
     assertTrue(listed.body().contains(sku));
 
+    String orderId = "by-hand-" + UUID.randomUUID();
+    JsonObject reserve = new JsonObject().put("orderId", orderId)
+        .put("items", new io.vertx.core.json.JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 4)));
+    HttpResponse<String> reserved = mesh.post("/api/inventory/reservations", reserve);
+    assertEquals(200, reserved.statusCode(), reserved.body());
+    assertEquals("RESERVED", new JsonObject(reserved.body()).getString("status"));
+    assertEquals(reserved.body(), mesh.post("/api/inventory/reservations", reserve).body(), "a repeat answers the same");
+    JsonObject held = new JsonObject(mesh.get("/api/inventory/products/" + sku).body());
+    assertEquals(6, held.getLong("available"));
+    assertEquals(4, held.getLong("reserved"));
+    assertJsonError(mesh.post("/api/inventory/reservations", reserve.copy().put("orderId", orderId + "-big")
+        .put("items", new io.vertx.core.json.JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 7)))),
+        409, "insufficient_stock");
+    HttpResponse<String> released = mesh.post("/api/inventory/reservations/" + orderId + "/release", new JsonObject());
+    assertEquals(200, released.statusCode(), released.body());
+    assertEquals("RELEASED", new JsonObject(released.body()).getString("status"));
+
     assertJsonError(mesh.get("/api/inventory/products/NOPE-" + UUID.randomUUID().toString().substring(0, 8)), 404, "not_found");
     HttpResponse<String> fetched = mesh.get("/api/inventory/products/" + sku);
     assertEquals(200, fetched.statusCode());
