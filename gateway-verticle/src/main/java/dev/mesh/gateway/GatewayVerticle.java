@@ -4,6 +4,7 @@ import dev.mesh.common.Cluster;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.browser.BrowserEdge;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.Breakers;
 import dev.mesh.gateway.routing.RouteTable;
@@ -46,6 +47,7 @@ public class GatewayVerticle extends VerticleBase {
   private Set<String> required;
   private MessageConsumer<JsonObject> registryChanges;
   private HttpServer server;
+  private BrowserEdge browsers;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -57,6 +59,7 @@ public class GatewayVerticle extends VerticleBase {
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
     table = new RouteTable(required);
     breakers = new Breakers(vertx, settings);
+    browsers = new BrowserEdge(vertx, settings, registry, table, breakers, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
@@ -64,6 +67,7 @@ public class GatewayVerticle extends VerticleBase {
     int port = settings.getInt(PORT, 8080);
     return registryChanges.completion()
         .compose(v -> refreshRoutes())
+        .compose(v -> browsers.start())
         .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
         .onSuccess(s -> {
           server = s;
@@ -74,7 +78,7 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     registry.close();
-    return server == null ? Future.succeededFuture() : server.close();
+    return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private Router router() {
@@ -85,6 +89,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*")
         .handler(BodyHandler.create(false).setBodyLimit(settings.getInt(BODY_LIMIT, 64 * 1024)))
         .handler(new ApiForwarder(vertx, table, breakers, timeout));
+    browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
     router.route().failureHandler(HttpErrors::write);
