@@ -240,7 +240,7 @@
       tr.append(el('td', 'mono', short(o.orderId)), el('td', 'mono', short(o.userId)),
         el('td', null, itemsText(o.items)),
         statusCell(o),
-        el('td', 'muted', o.updated.toLocaleTimeString()));
+        el('td', 'muted', clock(o.updated)));
       o.changed = false;
       return tr;
     }));
@@ -271,7 +271,7 @@
   function logEvent(source, text) {
     var list = document.getElementById('events');
     var li = el('li', 'flash');
-    li.append(el('time', null, new Date().toLocaleTimeString()), el('span', 'mono', source), el('span', null, text));
+    li.append(el('time', null, clock(new Date())), el('span', 'mono', source), el('span', null, text));
     list.prepend(li);
     while (list.children.length > MAX_EVENTS) { list.lastElementChild.remove(); }
   }
@@ -295,6 +295,10 @@
     var copy = {};
     Object.keys(o).forEach(function (k) { if (o[k] !== undefined && o[k] !== null) { copy[k] = o[k]; } });
     return copy;
+  }
+
+  function clock(date) {
+    return date.toLocaleTimeString([], { hour12: false });
   }
 
   function short(id) {
