@@ -13,7 +13,8 @@
     'events.order.cancelled'];
 
   var state = {
-    connected: false,
+    connected: null,
+    everConnected: false,
     status: null,
     products: new Map(), // sku -> product
     orders: new Map(), // orderId -> order (with .seen for ordering)
@@ -29,14 +30,12 @@
     bus = new EventBus('/eventbus', { vertxbus_reconnect_delay_max: 3000 });
     bus.enableReconnect(true);
     bus.onopen = function () {
-      state.connected = true;
-      renderConnection();
+      setConnected(true);
       subscribe();
       loadCurrentState();
     };
     bus.onclose = function () {
-      state.connected = false;
-      renderConnection();
+      setConnected(false); // called again for every failed attempt while the gateway is away
     };
     bus.onerror = function (error) {
       logEvent('bridge', 'refused: ' + (error && (error.body || error.message) || 'error'));
@@ -276,12 +275,20 @@
     while (list.children.length > MAX_EVENTS) { list.lastElementChild.remove(); }
   }
 
-  function renderConnection() {
+  function setConnected(connected) {
+    var changed = state.connected !== connected;
+    var everConnected = state.everConnected;
+    state.connected = connected;
+    state.everConnected = everConnected || connected;
     var pill = document.getElementById('connection');
-    pill.dataset.state = state.connected ? 'live' : 'reconnecting';
-    pill.textContent = state.connected ? 'live' : 'reconnecting…';
-    pill.className = 'pill ' + (state.connected ? 'pill-ok' : 'pill-bad');
-    logEvent('bridge', state.connected ? 'connected' : 'connection lost, reconnecting');
+    pill.dataset.state = connected ? 'live' : 'reconnecting';
+    pill.textContent = connected ? 'live' : 'reconnecting…';
+    pill.className = 'pill ' + (connected ? 'pill-ok' : 'pill-bad');
+    // what the page shows is only as fresh as the connection
+    document.querySelector('main').classList.toggle('stale', !connected);
+    if (changed) {
+      logEvent('bridge', connected ? (everConnected ? 'reconnected' : 'connected') : 'connection lost, reconnecting');
+    }
   }
 
   function el(tag, className, text) {

@@ -65,7 +65,11 @@ class DashboardBrowserTest {
         "playwright-core is not installed in " + scriptDir + ": the Maven build runs npm ci there (needs node and npm)");
     Files.createDirectories(screenshots);
     Files.createDirectories(scriptLog.getParent());
-    Files.deleteIfExists(screenshots.resolve("dashboard.png"));
+    try (var old = Files.list(screenshots)) {
+      for (Path png : old.filter(f -> f.getFileName().toString().startsWith("dashboard")).toList()) {
+        Files.delete(png);
+      }
+    }
 
     ProcessBuilder builder = new ProcessBuilder("node", "dashboard.test.mjs")
         .directory(scriptDir.toFile())
