@@ -62,7 +62,8 @@
       listOf(reply, 'products').forEach(function (p) { mergeProduct(p, false); });
       renderProducts();
     });
-    request('mesh.orders', { limit: MAX_ORDERS }, 'list', function (reply) {
+    // the gateway keeps the last orders it saw: the orders service lists oldest first
+    request('gateway.orders.recent', {}, null, function (reply) {
       listOf(reply, 'orders').forEach(function (o) { mergeOrder(o, false); });
       renderOrders();
     });

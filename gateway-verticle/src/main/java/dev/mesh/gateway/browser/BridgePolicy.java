@@ -17,8 +17,8 @@ final class BridgePolicy {
   /** Addresses a browser may send to, with the actions it may ask for (empty: no action needed). */
   static final Map<String, Set<String>> SENDABLE = Map.of(
       MeshStatus.READ_ADDRESS, Set.of(),
-      "mesh.inventory", Set.of("list", "get"),
-      "mesh.orders", Set.of("list", "get"));
+      RecentOrders.READ_ADDRESS, Set.of(),
+      "mesh.inventory", Set.of("list", "get"));
 
   /** Addresses a browser may register for: every public domain event. */
   static final String RECEIVABLE_REGEX = "events\\.[a-z]+\\.[a-z]+";

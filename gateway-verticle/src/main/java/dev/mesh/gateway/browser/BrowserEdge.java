@@ -1,8 +1,8 @@
 package dev.mesh.gateway.browser;
 
+import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Registry;
-import dev.mesh.gateway.routing.Breakers;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,8 +12,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * Everything the gateway offers browsers: the live dashboard at {@code /} (static files from the
- * jar's {@code webroot/}), the SockJS event-bus bridge at {@code /eventbus} and the mesh status the page
- * shows. The gateway creates one, starts it, mounts it on its router and stops it.
+ * jar's {@code webroot/}), the SockJS event-bus bridge at {@code /eventbus}, the mesh status and the
+ * last orders the page shows. The gateway creates one, starts it, mounts it on its router and stops it.
  */
 public final class BrowserEdge {
 
@@ -27,6 +27,7 @@ public final class BrowserEdge {
 
   private final BrowserBridge bridge;
   private final MeshStatus status;
+  private final RecentOrders orders;
   private final long statusPeriodMs;
 
   public BrowserEdge(Vertx vertx, MeshConfig settings, Registry registry, RouteTable table, Breakers breakers,
@@ -35,10 +36,11 @@ public final class BrowserEdge {
         settings.getInt(PING_TIMEOUT_MS, 30_000), replyTimeoutMs);
     this.status = new MeshStatus(vertx, registry, table, breakers, bridge::openSockets);
     this.statusPeriodMs = settings.getInt(STATUS_PUBLISH_MS, 1000);
+    this.orders = new RecentOrders(vertx);
   }
 
   public Future<Void> start() {
-    return status.start(statusPeriodMs);
+    return Future.all(status.start(statusPeriodMs), orders.start()).mapEmpty();
   }
 
   /** Mounts {@code /eventbus/*}, {@code /} and {@code /dashboard/*}. */
@@ -56,7 +58,7 @@ public final class BrowserEdge {
   }
 
   public Future<Void> stop() {
-    return status.stop();
+    return Future.join(status.stop(), orders.stop()).mapEmpty();
   }
 
   private static void securityHeaders(RoutingContext ctx) {

@@ -1,9 +1,9 @@
 package dev.mesh.gateway.browser;
 
+import dev.mesh.common.Breakers;
 import dev.mesh.common.Cluster;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
-import dev.mesh.gateway.routing.Breakers;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -104,6 +104,21 @@ class BrowserBridgeTest {
     assertTrue(status.getJsonObject("body").getJsonArray("services") != null, status.encode());
     assertEquals(2, status.getJsonObject("body").getJsonObject("cluster").getInteger("members"));
 
+    JsonObject order = new JsonObject().put("id", "o-1").put("orderId", "o-1").put("userId", "u-1");
+    serviceNode.eventBus().publish("events.order.created", order.copy().put("eventId", "e-2").put("status", "PENDING"));
+    serviceNode.eventBus().publish("events.order.confirmed", order.copy().put("eventId", "e-3").put("status", "CONFIRMED"));
+    JsonArray recent = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      recent = browser.request(RecentOrders.READ_ADDRESS, new JsonObject(), new JsonObject())
+          .getJsonObject("body").getJsonArray("items");
+      if (!recent.isEmpty() && "CONFIRMED".equals(recent.getJsonObject(0).getString("status"))) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals(1, recent.size(), "the gateway keeps the orders it saw, one entry per order: " + recent);
+    assertEquals("CONFIRMED", recent.getJsonObject(0).getString("status"));
+
     JsonObject listed = browser.request("mesh.inventory", new JsonObject(),
         new JsonObject().put("action", "list").put("x-user", "admin"));
     assertEquals("list", listed.getJsonObject("body").getString("action"), listed.encode());
