@@ -234,6 +234,7 @@ async function scenario() {
     if (!await page.evaluate(() => window.markOfFirstLoad === true)) throw new Error('the page was reloaded');
   });
 
+  await page.waitForTimeout(2000); // let the change highlights fade, for a calm picture
   await shoot('live');
   await page.screenshot({ path: join(screenshots, 'dashboard.png'), fullPage: true });
   log(`screenshot ${join(screenshots, 'dashboard.png')}`);
