@@ -64,6 +64,16 @@ final class BrowserBridge {
   }
 
   private void onBridgeEvent(BridgeEvent event) {
+    try {
+      decide(event);
+    } catch (RuntimeException malformed) {
+      // a frame a browser built by hand (headers that are not an object, an address that is not a
+      // string): refuse it rather than leave the bridge waiting for a decision
+      refuse(event, String.valueOf(event.type()).toLowerCase(), "malformed frame: " + malformed.getMessage());
+    }
+  }
+
+  private void decide(BridgeEvent event) {
     switch (event.type()) {
       case SOCKET_CREATED -> admit(event);
       case SOCKET_CLOSED -> {

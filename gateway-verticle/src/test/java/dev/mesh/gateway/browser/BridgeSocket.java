@@ -82,7 +82,7 @@ final class BridgeSocket implements AutoCloseable {
     }
   }
 
-  private void write(JsonObject frame) {
+  void write(JsonObject frame) {
     if (!closed.isDone()) {
       socket.writeTextMessage(frame.encode());
     }

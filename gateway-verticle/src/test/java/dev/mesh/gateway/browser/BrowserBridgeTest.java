@@ -138,6 +138,9 @@ class BrowserBridgeTest {
     browser.register("mesh.orders");
     assertRefused("access_denied", browser.next(f -> "err".equals(f.getString("type"))));
 
+    browser.write(new JsonObject().put("type", "send").put("address", "mesh.inventory").put("headers", "list"));
+    assertRefused("rejected", browser.next(f -> "err".equals(f.getString("type"))));
+
     // the permitted read still works on the same socket, and the refused calls never reached anyone
     browser.request("mesh.inventory", new JsonObject(), new JsonObject().put("action", "get"));
     assertEquals(1, inventoryCalls.size(), "only the permitted get reached inventory: " + inventoryCalls);
