@@ -5,6 +5,7 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.browser.BrowserEdge;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
@@ -48,6 +49,7 @@ public class GatewayVerticle extends VerticleBase {
   private Set<String> required;
   private MessageConsumer<JsonObject> registryChanges;
   private HttpServer server;
+  private BrowserEdge browsers;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -60,6 +62,7 @@ public class GatewayVerticle extends VerticleBase {
     table = new RouteTable(required);
     breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),
         settings.getInt(BREAKER_RESET_MS, 5000));
+    browsers = new BrowserEdge(vertx, settings, registry, table, breakers, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
@@ -67,6 +70,7 @@ public class GatewayVerticle extends VerticleBase {
     int port = settings.getInt(PORT, 8080);
     return registryChanges.completion()
         .compose(v -> refreshRoutes())
+        .compose(v -> browsers.start())
         .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
         .onSuccess(s -> {
           server = s;
@@ -77,7 +81,7 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     registry.close();
-    return server == null ? Future.succeededFuture() : server.close();
+    return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private Router router() {
@@ -88,6 +92,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*")
         .handler(BodyHandler.create(false).setBodyLimit(settings.getInt(BODY_LIMIT, 64 * 1024)))
         .handler(new ApiForwarder(vertx, table, breakers, timeout));
+    browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
     router.route().failureHandler(HttpErrors::write);
