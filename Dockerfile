@@ -3,7 +3,13 @@
 #   docker build --build-arg SERVICE=user-verticle -t mesh-users .
 # The build stage runs the same Maven command as CI (.ci/run), tests included.
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+# Debian, like the machines CI runs on: the build needs npm (the dashboard's browser libraries) and the
+# tests need Chromium, which Ubuntu-based Maven images only offer as a snap stub.
+FROM debian:bookworm AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      openjdk-17-jdk-headless maven curl nodejs npm chromium python3 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN mvn -B -ntp verify

@@ -2,11 +2,12 @@ package dev.mesh.gateway;
 
 import dev.mesh.common.Cluster;
 import dev.mesh.common.MeshConfig;
+import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.bridge.Bridge;
+import dev.mesh.gateway.browser.BrowserEdge;
 import dev.mesh.gateway.routing.ApiForwarder;
-import dev.mesh.gateway.routing.Breakers;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,6 +39,8 @@ public class GatewayVerticle extends VerticleBase {
   public static final String BODY_LIMIT = "GATEWAY_BODY_LIMIT_BYTES";
   public static final String REQUIRED_SERVICES = "GATEWAY_REQUIRED_SERVICES";
   public static final String REFRESH_MS = "GATEWAY_REGISTRY_REFRESH_MS";
+  public static final String BREAKER_MAX_FAILURES = "GATEWAY_BREAKER_MAX_FAILURES";
+  public static final String BREAKER_RESET_MS = "GATEWAY_BREAKER_RESET_MS";
 
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
 
@@ -49,6 +52,7 @@ public class GatewayVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> registryChanges;
   private HttpServer server;
   private Bridge bridge;
+  private BrowserEdge browsers;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -59,7 +63,9 @@ public class GatewayVerticle extends VerticleBase {
     required = Arrays.stream(settings.get(REQUIRED_SERVICES, "users,inventory,orders").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
     table = new RouteTable(required);
-    breakers = new Breakers(vertx, settings);
+    breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),
+        settings.getInt(BREAKER_RESET_MS, 5000));
+    browsers = new BrowserEdge(vertx, settings, registry, table, breakers, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
     bridge = new Bridge(vertx, settings, registry, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
@@ -69,6 +75,7 @@ public class GatewayVerticle extends VerticleBase {
     return registryChanges.completion()
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
+        .compose(v -> browsers.start())
         .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
         .onSuccess(s -> {
           server = s;
@@ -78,9 +85,10 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // the bridge unpublishes its foreign services' records, so it stops while the registry is open
     return bridge.stop().eventually(() -> {
       registry.close();
-      return server == null ? Future.succeededFuture() : server.close();
+      return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
     });
   }
 
@@ -93,6 +101,7 @@ public class GatewayVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(settings.getInt(BODY_LIMIT, 64 * 1024)))
         .handler(new ApiForwarder(vertx, table, breakers, timeout, bridge.routeProxy()));
     router.route("/bridge/*").subRouter(bridge.router(settings.getInt(BODY_LIMIT, 64 * 1024)));
+    browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
     router.route().failureHandler(HttpErrors::write);

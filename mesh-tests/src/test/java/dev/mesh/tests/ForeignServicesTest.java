@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The examples in other languages (examples/python, examples/node) as real child processes against the
- * four JVMs: they join through the bridge, the gateway routes to them, they receive a confirmed-order
- * event, they call Java services through the bridge, and a killed one leaves the mesh.
+ * four JVMs: they join through the bridge, the gateway routes to them, they receive the confirmed-order
+ * event of a real order, they call Java services through the bridge, and a killed one leaves the mesh.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ForeignServicesTest {
@@ -83,13 +83,13 @@ class ForeignServicesTest {
     assertEquals(404, unknown.statusCode(), unknown.body());
     assertEquals("not_found", new JsonObject(unknown.body()).getString("error"));
 
-    // the order service is not on this branch yet: the event is published as it would publish it
-    JsonObject confirmed = new JsonObject().put("eventId", UUID.randomUUID().toString())
-        .put("orderId", UUID.randomUUID().toString()).put("userId", ada).put("status", "CONFIRMED")
-        .put("items", new JsonArray().add(new JsonObject().put("sku", "MUG-E2E").put("quantity", 2)));
-    HttpResponse<String> published = send("POST", "/bridge/publish",
-        new JsonObject().put("address", "events.order.confirmed").put("body", confirmed), BRIDGE);
-    assertEquals(202, published.statusCode(), published.body());
+    // a real order through the saga: the order service publishes events.order.confirmed
+    HttpResponse<String> order = send("POST", "/api/orders", new JsonObject().put("userId", ada)
+        .put("items", new JsonArray().add(new JsonObject().put("sku", "MUG-E2E").put("quantity", 2))),
+        Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+    assertTrue(order.statusCode() == 201 || order.statusCode() == 202, order.body());
+    String orderId = new JsonObject(order.body()).getString("id");
+    eventually(() -> get("/api/orders/" + orderId), r -> r.body().contains("\"CONFIRMED\""), Duration.ofSeconds(30));
 
     JsonObject forBob = new JsonObject(eventually(() -> get("/api/recommendations/" + bob),
         r -> r.statusCode() == 200 && r.body().contains("MUG-E2E"), Duration.ofSeconds(15)).body());

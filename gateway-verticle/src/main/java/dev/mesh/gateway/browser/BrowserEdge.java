@@ -1,0 +1,71 @@
+package dev.mesh.gateway.browser;
+
+import dev.mesh.common.Breakers;
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.Registry;
+import dev.mesh.gateway.routing.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * Everything the gateway offers browsers: the live dashboard at {@code /} (static files from the
+ * jar's {@code webroot/}), the SockJS event-bus bridge at {@code /eventbus}, the mesh status and the
+ * last orders the page shows. The gateway creates one, starts it, mounts it on its router and stops it.
+ */
+public final class BrowserEdge {
+
+  public static final String MAX_SOCKETS = "GATEWAY_BRIDGE_MAX_SOCKETS";
+  public static final String PING_TIMEOUT_MS = "GATEWAY_BRIDGE_PING_TIMEOUT_MS";
+  public static final String STATUS_PUBLISH_MS = "GATEWAY_STATUS_PUBLISH_MS";
+
+  // the page, its script and its libraries come from this origin only; its socket goes back to it
+  private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; connect-src 'self'; "
+      + "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+  private final BrowserBridge bridge;
+  private final MeshStatus status;
+  private final RecentOrders orders;
+  private final long statusPeriodMs;
+
+  public BrowserEdge(Vertx vertx, MeshConfig settings, Registry registry, RouteTable table, Breakers breakers,
+      long replyTimeoutMs) {
+    this.bridge = new BrowserBridge(vertx, settings.getInt(MAX_SOCKETS, 500),
+        settings.getInt(PING_TIMEOUT_MS, 30_000), replyTimeoutMs);
+    this.status = new MeshStatus(vertx, registry, table, breakers, bridge::openSockets);
+    this.statusPeriodMs = settings.getInt(STATUS_PUBLISH_MS, 1000);
+    this.orders = new RecentOrders(vertx);
+  }
+
+  public Future<Void> start() {
+    return Future.all(status.start(statusPeriodMs), orders.start()).mapEmpty();
+  }
+
+  /** Mounts {@code /eventbus/*}, {@code /} and {@code /dashboard/*}. */
+  public void mount(Router router) {
+    router.route("/eventbus/*").subRouter(bridge.router());
+    // a wildcard route serves paths relative to its prefix: /dashboard/app.js is webroot/dashboard/app.js
+    router.get("/").handler(BrowserEdge::securityHeaders).handler(files("webroot"));
+    router.get("/dashboard/*").handler(BrowserEdge::securityHeaders).handler(files("webroot/dashboard"));
+  }
+
+  private static StaticHandler files(String root) {
+    return StaticHandler.create(root)
+        .setCachingEnabled(false) // a new gateway version must not meet yesterday's script
+        .setDirectoryListing(false);
+  }
+
+  public Future<Void> stop() {
+    return Future.join(status.stop(), orders.stop()).mapEmpty();
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.mesh.gateway.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mesh.common.testing.TestCluster;
+import dev.mesh.gateway.GatewayVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The browser bridge on a clustered gateway, with real consumers on a second node standing in for the
+ * services: what a browser may receive and send, what it may not, and that a browser that leaves (or
+ * falls silent) leaves nothing behind.
+ */
+class BrowserBridgeTest {
+
+  private static final int MAX_SOCKETS = 2;
+
+  private static TestCluster cluster;
+  private static Vertx gatewayNode;
+  private static Vertx serviceNode;
+  private static WebSocketClient client;
+  /** What the stand-in inventory service received: action header and every header name. */
+  private static final List<JsonObject> inventoryCalls = new CopyOnWriteArrayList<>();
+  private static final List<Object> confirmedEvents = new CopyOnWriteArrayList<>();
+
+  private String gatewayDeployment;
+  private int port;
+  private final List<BridgeSocket> sockets = new ArrayList<>();
+
+  @BeforeAll
+  static void startNodes() {
+    cluster = TestCluster.create();
+    gatewayNode = cluster.join();
+    serviceNode = cluster.join();
+    client = gatewayNode.createWebSocketClient();
+    TestCluster.await(serviceNode.eventBus().consumer("mesh.inventory", message -> {
+      JsonObject call = new JsonObject().put("action", message.headers().get("action"))
+          .put("headers", new JsonArray(new ArrayList<>(message.headers().names())));
+      inventoryCalls.add(call);
+      message.reply(call);
+    }).completion());
+    TestCluster.await(serviceNode.eventBus().consumer("events.order.confirmed", m -> confirmedEvents.add(m.body()))
+        .completion());
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    TestCluster.await(Future.join(gatewayNode.close(), serviceNode.close()));
+  }
+
+  @BeforeEach
+  void deployGateway() {
+    port = TestCluster.freePort();
+    JsonObject config = cluster.settings()
+        .put(GatewayVerticle.PORT, port)
+        .put(GatewayVerticle.REQUIRED_SERVICES, "")
+        .put(BrowserEdge.MAX_SOCKETS, MAX_SOCKETS)
+        .put(BrowserEdge.PING_TIMEOUT_MS, 1500);
+    gatewayDeployment = TestCluster.await(
+        gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
+    inventoryCalls.clear();
+    confirmedEvents.clear();
+  }
+
+  @AfterEach
+  void undeployGateway() {
+    sockets.forEach(BridgeSocket::close);
+    TestCluster.await(gatewayNode.undeploy(gatewayDeployment));
+  }
+
+  @Test
+  void aBrowserReceivesPublicEventsAndReadsWhatIsOpenToIt() throws Exception {
+    BridgeSocket browser = open(true);
+    browser.register("events.inventory.changed");
+    // a registration from a browser is asynchronous: publish until the first one arrives
+    JsonObject event = new JsonObject().put("eventId", "e-1").put("sku", "MUG-1").put("available", 3);
+    long publisher = serviceNode.setPeriodic(100, id -> serviceNode.eventBus().publish("events.inventory.changed", event));
+    try {
+      JsonObject received = browser.next(f -> "events.inventory.changed".equals(f.getString("address")));
+      assertEquals("rec", received.getString("type"));
+      assertEquals(event, received.getJsonObject("body"));
+    } finally {
+      serviceNode.cancelTimer(publisher);
+    }
+
+    JsonObject status = browser.request(MeshStatus.READ_ADDRESS, new JsonObject(), new JsonObject());
+    assertTrue(status.getJsonObject("body").getJsonArray("services") != null, status.encode());
+    assertEquals(2, status.getJsonObject("body").getJsonObject("cluster").getInteger("members"));
+
+    JsonObject order = new JsonObject().put("id", "o-1").put("orderId", "o-1").put("userId", "u-1");
+    serviceNode.eventBus().publish("events.order.created", order.copy().put("eventId", "e-2").put("status", "PENDING"));
+    serviceNode.eventBus().publish("events.order.confirmed", order.copy().put("eventId", "e-3").put("status", "CONFIRMED"));
+    JsonArray recent = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      recent = browser.request(RecentOrders.READ_ADDRESS, new JsonObject(), new JsonObject())
+          .getJsonObject("body").getJsonArray("items");
+      if (!recent.isEmpty() && "CONFIRMED".equals(recent.getJsonObject(0).getString("status"))) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals(1, recent.size(), "the gateway keeps the orders it saw, one entry per order: " + recent);
+    assertEquals("CONFIRMED", recent.getJsonObject(0).getString("status"));
+
+    JsonObject listed = browser.request("mesh.inventory", new JsonObject(),
+        new JsonObject().put("action", "list").put("x-user", "admin"));
+    assertEquals("list", listed.getJsonObject("body").getString("action"), listed.encode());
+    assertEquals(new JsonArray().add("action"), listed.getJsonObject("body").getJsonArray("headers"),
+        "only the action header reaches the service: a browser cannot forge others");
+  }
+
+  @Test
+  void theBridgeRefusesEveryOtherAddressActionAndPublish() throws Exception {
+    BridgeSocket browser = open(true);
+
+    assertRefused("access_denied", browser.request("mesh.users", new JsonObject(), new JsonObject().put("action", "list")));
+    assertRefused("rejected", browser.request("mesh.inventory", new JsonObject(), new JsonObject().put("action", "restock")));
+    assertRefused("rejected", browser.request("mesh.inventory", new JsonObject(), new JsonObject()));
+    browser.publish("events.order.confirmed", new JsonObject().put("orderId", "forged"));
+    assertRefused("rejected", browser.next(f -> "err".equals(f.getString("type"))));
+    browser.register("mesh.orders");
+    assertRefused("access_denied", browser.next(f -> "err".equals(f.getString("type"))));
+
+    browser.write(new JsonObject().put("type", "send").put("address", "mesh.inventory").put("headers", "list"));
+    assertRefused("rejected", browser.next(f -> "err".equals(f.getString("type"))));
+
+    // the permitted read still works on the same socket, and the refused calls never reached anyone
+    browser.request("mesh.inventory", new JsonObject(), new JsonObject().put("action", "get"));
+    assertEquals(1, inventoryCalls.size(), "only the permitted get reached inventory: " + inventoryCalls);
+    assertTrue(confirmedEvents.isEmpty(), "a browser cannot publish a domain event");
+  }
+
+  @Test
+  void socketsAreBoundedAndALeavingBrowserReleasesItsSocketAndConsumers() throws Exception {
+    BridgeSocket first = open(true);
+    BridgeSocket second = open(true);
+    for (BridgeSocket browser : List.of(first, second)) {
+      browser.register("events.test.watched");
+      browser.request(MeshStatus.READ_ADDRESS, new JsonObject(), new JsonObject()); // accepted and served
+    }
+    BridgeSocket third = open(true);
+    assertTrue(third.awaitClosed(10), "a socket over " + MAX_SOCKETS + " is closed by the gateway");
+
+    first.close();
+    second.close();
+    assertNoConsumer("events.test.watched");
+
+    // their places are free again
+    BridgeSocket again = open(true);
+    assertEquals("rec", again.request(MeshStatus.READ_ADDRESS, new JsonObject(), new JsonObject()).getString("type"));
+    assertFalse(again.closed.isDone());
+  }
+
+  @Test
+  void aBrowserThatFallsSilentIsClosedWithItsConsumers() throws Exception {
+    BridgeSocket silent = open(false);
+    silent.register("events.test.silent");
+    silent.request(MeshStatus.READ_ADDRESS, new JsonObject(), new JsonObject());
+    assertTrue(silent.awaitClosed(20), "no ping within the ping timeout: the gateway closes the socket");
+    assertNoConsumer("events.test.silent");
+  }
+
+  private BridgeSocket open(boolean pings) {
+    BridgeSocket socket = BridgeSocket.open(gatewayNode, client, port, pings);
+    sockets.add(socket);
+    return socket;
+  }
+
+  private static void assertRefused(String reason, JsonObject frame) {
+    assertEquals("err", frame.getString("type"), frame.encode());
+    assertEquals(reason, frame.getString("body"), frame.encode());
+  }
+
+  /** Eventually (bounded) nobody consumes the address: a request to it finds no handler. */
+  private static void assertNoConsumer(String address) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    ReplyFailure last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        serviceNode.eventBus().request(address, new JsonObject(),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(300))
+            .toCompletionStage().toCompletableFuture().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        last = e.getCause() instanceof ReplyException r ? r.failureType() : null;
+        if (last == ReplyFailure.NO_HANDLERS) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("a consumer is still registered on " + address + " (last outcome " + last + ")");
+  }
+}
