@@ -5,6 +5,7 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
@@ -26,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, and {@code /api/*}
- * forwarded by {@link ApiForwarder} along the routes the services published in the registry.
+ * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code /api/*}
+ * forwarded by {@link ApiForwarder} along the routes the services published in the registry, and
+ * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
  */
 public class GatewayVerticle extends VerticleBase {
 
@@ -49,6 +51,7 @@ public class GatewayVerticle extends VerticleBase {
   private Set<String> required;
   private MessageConsumer<JsonObject> registryChanges;
   private HttpServer server;
+  private Bridge bridge;
   private BrowserEdge browsers;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
@@ -63,6 +66,7 @@ public class GatewayVerticle extends VerticleBase {
     breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),
         settings.getInt(BREAKER_RESET_MS, 5000));
     browsers = new BrowserEdge(vertx, settings, registry, table, breakers, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
+    bridge = new Bridge(vertx, settings, registry, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
@@ -70,6 +74,7 @@ public class GatewayVerticle extends VerticleBase {
     int port = settings.getInt(PORT, 8080);
     return registryChanges.completion()
         .compose(v -> refreshRoutes())
+        .compose(v -> bridge.start())
         .compose(v -> browsers.start())
         .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
         .onSuccess(s -> {
@@ -80,8 +85,11 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    registry.close();
-    return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
+    // the bridge unpublishes its foreign services' records, so it stops while the registry is open
+    return bridge.stop().eventually(() -> {
+      registry.close();
+      return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
+    });
   }
 
   private Router router() {
@@ -91,7 +99,8 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/ready").handler(this::ready);
     router.route("/api/*")
         .handler(BodyHandler.create(false).setBodyLimit(settings.getInt(BODY_LIMIT, 64 * 1024)))
-        .handler(new ApiForwarder(vertx, table, breakers, timeout));
+        .handler(new ApiForwarder(vertx, table, breakers, timeout, bridge.routeProxy()));
+    router.route("/bridge/*").subRouter(bridge.router(settings.getInt(BODY_LIMIT, 64 * 1024)));
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));

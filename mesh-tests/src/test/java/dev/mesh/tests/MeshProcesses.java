@@ -39,6 +39,8 @@ final class MeshProcesses implements AutoCloseable {
     settings.forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
     env.put("MESH_DATA_DIR", dataDir.toString());
     env.put("GATEWAY_PORT", Integer.toString(gatewayPort));
+    // the gateway's TCP bridge defaults to port 7000, which a mesh running beside the tests may hold
+    env.putIfAbsent("BRIDGE_TCP_PORT", "-1");
     this.gateway = "http://127.0.0.1:" + gatewayPort;
     this.logs = Path.of("target", "mesh-logs").toAbsolutePath();
     Files.createDirectories(logs);
@@ -64,6 +66,35 @@ final class MeshProcesses implements AutoCloseable {
     Process process = builder.start();
     processes.put(service, process);
     return process;
+  }
+
+  /**
+   * A service in another language (examples/), as a child process joining through the bridge of this
+   * mesh's gateway on a free port of its own; logs in target/mesh-logs/<name>.log.
+   */
+  Process startForeign(String name, String... command) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(root.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+    builder.environment().put("MESH_GATEWAY", gateway);
+    builder.environment().put("PORT", "0");
+    if (env.containsKey("BRIDGE_SECRET")) {
+      builder.environment().put("BRIDGE_SECRET", env.get("BRIDGE_SECRET"));
+    }
+    Process process = builder.start();
+    processes.put(name, process);
+    return process;
+  }
+
+  HttpResponse<String> send(String method, String path, String jsonBody, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(10))
+        .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(jsonBody))
+        .header("Content-Type", "application/json");
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   Process process(String service) {

@@ -4,6 +4,7 @@ import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.gateway.bridge.ForeignRouteProxy;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
@@ -29,13 +30,16 @@ public final class ApiForwarder implements Handler<RoutingContext> {
   private final RouteTable table;
   private final Breakers breakers;
   private final long timeoutMs;
+  private final ForeignRouteProxy foreignRoutes;
   private final Expander expander;
 
-  public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs) {
+  public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs,
+      ForeignRouteProxy foreignRoutes) {
     this.vertx = vertx;
     this.table = table;
     this.breakers = breakers;
     this.timeoutMs = timeoutMs;
+    this.foreignRoutes = foreignRoutes;
     this.expander = new Expander(vertx, breakers, timeoutMs);
   }
 
@@ -60,6 +64,13 @@ public final class ApiForwarder implements Handler<RoutingContext> {
       failOpen(ctx, service);
       return;
     }
+    String endpoint = table.endpoint(service);
+    if (endpoint != null && foreignRoutes != null) {
+      // a service of another language: proxied over keep-alive HTTP as it is, not through the event bus
+      breakers.execute(service, () -> foreignRoutes.forward(ctx, endpoint))
+          .onFailure(failure -> fail(ctx, service, failure));
+      return;
+    }
     ServiceRoute route = match.route();
     JsonObject input;
     List<JsonObject> expansions;
@@ -82,13 +93,15 @@ public final class ApiForwarder implements Handler<RoutingContext> {
             expander.expand(body, expansions).onComplete(done -> respond(ctx, reply));
           }
         })
-        .onFailure(failure -> {
-          if (failure instanceof OpenCircuitException) {
-            failOpen(ctx, service); // a half-open breaker lets only its one trial call through
-          } else {
-            ctx.fail(MeshError.from(failure));
-          }
-        });
+        .onFailure(failure -> fail(ctx, service, failure));
+  }
+
+  private void fail(RoutingContext ctx, String service, Throwable failure) {
+    if (failure instanceof OpenCircuitException) {
+      failOpen(ctx, service); // a half-open breaker lets only its one trial call through
+    } else {
+      ctx.fail(MeshError.from(failure));
+    }
   }
 
   private void failOpen(RoutingContext ctx, String service) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's view of the registry: which routes exist and how many instances serve each service.
@@ -26,6 +27,9 @@ public final class RouteTable {
 
   private volatile List<ServiceRoute> routes = List.of();
   private volatile Map<String, Integer> instances = Map.of();
+  // foreign services (the bridge) are reached over HTTP: their records' location is {"endpoint": baseUrl}
+  private volatile Map<String, List<String>> endpoints = Map.of();
+  private final AtomicInteger nextEndpoint = new AtomicInteger();
   private final Map<String, List<ServiceRoute>> routesByService = new HashMap<>();
 
   public RouteTable(Set<String> requiredServices) {
@@ -38,6 +42,7 @@ public final class RouteTable {
     Map<String, Integer> counts = new TreeMap<>();
     instances.keySet().forEach(s -> counts.put(s, 0));
     Map<String, Set<ServiceRoute>> fresh = new HashMap<>();
+    Map<String, List<String>> freshEndpoints = new HashMap<>();
     for (Record record : records) {
       if (!Registry.TYPE.equals(record.getType())) {
         continue;
@@ -45,6 +50,10 @@ public final class RouteTable {
       String service = record.getName();
       counts.merge(service, 1, Integer::sum);
       String address = record.getLocation() == null ? null : record.getLocation().getString("address");
+      String endpoint = record.getLocation() == null ? null : record.getLocation().getString("endpoint");
+      if (endpoint != null) {
+        freshEndpoints.computeIfAbsent(service, s -> new ArrayList<>()).add(endpoint);
+      }
       JsonArray declared = record.getMetadata() == null ? null : record.getMetadata().getJsonArray(Registry.ROUTES);
       Set<ServiceRoute> serviceRoutes = fresh.computeIfAbsent(service, s -> new LinkedHashSet<>());
       if (declared != null) {
@@ -66,6 +75,16 @@ public final class RouteTable {
     all.sort(Comparator.comparingInt(ServiceRoute::specificity).reversed());
     routes = List.copyOf(all);
     instances = Map.copyOf(counts);
+    endpoints = Map.copyOf(freshEndpoints);
+  }
+
+  /** The base URL of one instance of a foreign service, round-robin; null for a service on the event bus. */
+  public String endpoint(String service) {
+    List<String> urls = endpoints.get(service);
+    if (urls == null || urls.isEmpty()) {
+      return null;
+    }
+    return urls.get(Math.floorMod(nextEndpoint.getAndIncrement(), urls.size()));
   }
 
   public Match match(String method, String path) {

@@ -1,0 +1,157 @@
+package dev.mesh.gateway.bridge;
+
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.MeshError;
+import dev.mesh.common.Registry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+
+/**
+ * The bridge for services in other languages, on the gateway under {@code /bridge} (contract in
+ * docs/bridge.md), plus the TCP event-bus bridge. Every HTTP call needs the bridge credential.
+ *
+ * <pre>
+ * GET    /bridge                          what the bridge offers: rules, timings, TCP port
+ * POST   /bridge/services                 register a foreign service          -> 201 {id, heartbeatIntervalMs, ...}
+ * GET    /bridge/services                 the foreign services registered at this gateway
+ * PUT    /bridge/services/:id/heartbeat   a sign of life                      -> 200, or 404: register again
+ * DELETE /bridge/services/:id             deregister                          -> 204
+ * POST   /bridge/request | send | publish call into the mesh
+ * POST   /bridge/subscriptions            webhook subscription                -> 201 {id, addresses}
+ * GET    /bridge/subscriptions            the webhook subscriptions
+ * DELETE /bridge/subscriptions/:id        end a webhook subscription          -> 204
+ * GET    /bridge/events?address=...       event stream (SSE, or format=ndjson)
+ * GET    /bridge/dead-letters             events no webhook took
+ * </pre>
+ */
+public final class Bridge {
+
+  private final Vertx vertx;
+  private final BridgeSettings settings;
+  private final BridgeHttp http;
+  private final DeadLetters deadLetters;
+  private final Subscriptions subscriptions;
+  private final ForeignServices services;
+  private final EventBusCalls calls;
+  private final EventStream stream;
+  private final ForeignRouteProxy routeProxy;
+  private final TcpBridge tcp;
+
+  public Bridge(Vertx vertx, MeshConfig config, Registry registry, long gatewayTimeoutMs) {
+    this.vertx = vertx;
+    this.settings = BridgeSettings.from(config, gatewayTimeoutMs);
+    this.http = new BridgeHttp(vertx, settings.proxyPoolSize());
+    this.deadLetters = new DeadLetters(vertx, settings.deadLetterLimit());
+    this.subscriptions = new Subscriptions(vertx, settings, new WebhookDelivery(vertx, http, deadLetters, settings));
+    this.services = new ForeignServices(vertx, registry, settings, http, subscriptions);
+    this.calls = new EventBusCalls(vertx, settings);
+    this.stream = new EventStream(vertx, subscriptions, settings.streamPingMs());
+    this.routeProxy = new ForeignRouteProxy(http, gatewayTimeoutMs);
+    this.tcp = new TcpBridge(vertx, settings);
+  }
+
+  /** Starts the TCP bridge; the HTTP part is ready as soon as {@link #router()} is mounted. */
+  public Future<Void> start() {
+    return tcp.start();
+  }
+
+  /** Deregisters every foreign service of this gateway (their records go), ends subscriptions and the TCP bridge. */
+  public Future<Void> stop() {
+    subscriptions.close();
+    return Future.join(services.close(), tcp.stop()).compose(v -> http.close());
+  }
+
+  /** How the gateway reaches the routes of foreign services. */
+  public ForeignRouteProxy routeProxy() {
+    return routeProxy;
+  }
+
+  /** The routes under {@code /bridge}, to mount with {@code router.route("/bridge/*").subRouter(...)}. */
+  public Router router(int bodyLimit) {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    router.route().handler(new BridgeAuth(settings.secret()));
+    router.getWithRegex("/?").handler(this::describe);
+    router.post("/services").handler(this::register);
+    router.get("/services").handler(ctx -> ctx.json(new JsonObject().put("services", services.toJson())));
+    router.put("/services/:id/heartbeat").handler(ctx -> services.heartbeat(ctx.pathParam("id"))
+        .onSuccess(ctx::json).onFailure(ctx::fail));
+    router.delete("/services/:id").handler(ctx -> services.deregister(ctx.pathParam("id"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
+    router.post("/request").handler(calls::request);
+    router.post("/send").handler(calls::send);
+    router.post("/publish").handler(calls::publish);
+    router.post("/subscriptions").handler(this::subscribe);
+    router.get("/subscriptions").handler(ctx -> ctx.json(new JsonObject().put("subscriptions", subscriptions.toJson())));
+    router.delete("/subscriptions/:id").handler(this::unsubscribe);
+    router.get("/events").handler(stream::open);
+    router.get("/dead-letters").handler(ctx -> ctx.json(deadLetters.toJson()));
+    return router;
+  }
+
+  private void register(RoutingContext ctx) {
+    Registration registration = Registration.parse(jsonBody(ctx), settings.rules());
+    services.register(registration)
+        .onSuccess(answer -> {
+          ctx.response().setStatusCode(201);
+          ctx.json(answer);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void subscribe(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    JsonObject problems = new JsonObject();
+    String url = Registration.httpUrl(body, "url", true, problems);
+    List<String> addresses = Registration.subscriptionAddresses(body, problems);
+    if (!problems.isEmpty()) {
+      throw MeshError.invalid(problems);
+    }
+    subscriptions.addWebhook(addresses, url, null)
+        .onSuccess(webhook -> {
+          ctx.response().setStatusCode(201);
+          ctx.json(webhook.toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void unsubscribe(RoutingContext ctx) {
+    if (!subscriptions.remove(ctx.pathParam("id"))) {
+      throw MeshError.notFound("no subscription '" + ctx.pathParam("id") + "'");
+    }
+    ctx.response().setStatusCode(204).end();
+  }
+
+  private void describe(RoutingContext ctx) {
+    AddressRules rules = settings.rules();
+    ctx.json(new JsonObject()
+        .put("allow", new JsonObject()
+            .put("send", String.join(",", rules.regexes(AddressRules.Kind.SEND)))
+            .put("publish", String.join(",", rules.regexes(AddressRules.Kind.PUBLISH)))
+            .put("subscribe", String.join(",", rules.regexes(AddressRules.Kind.SUBSCRIBE))))
+        .put("eventAddresses", settings.eventCatalog())
+        .put("heartbeatIntervalMs", settings.heartbeatIntervalMs())
+        .put("heartbeatTimeoutMs", settings.heartbeatTimeoutMs())
+        .put("forgetAfterMs", settings.forgetAfterMs())
+        .put("tcp", new JsonObject().put("host", settings.tcpHost()).put("port", tcp.port())
+            .put("listening", tcp.port() >= 0)));
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      if (json != null) {
+        return json;
+      }
+    } catch (DecodeException | ClassCastException e) {
+      // answered below
+    }
+    throw MeshError.badRequest("the request body must be a JSON object");
+  }
+}

@@ -1,0 +1,125 @@
+package dev.mesh.gateway.bridge;
+
+import dev.mesh.common.MeshError;
+import dev.mesh.common.MeshService;
+import dev.mesh.common.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Calls into the mesh for HTTP clients: {@code POST /bridge/request} (request-reply with a timeout),
+ * {@code /bridge/send} (fire-and-forget to one consumer) and {@code /bridge/publish} (to all). The body
+ * is {@code {address, action?, headers?, body?, timeoutMs?}}; the address must pass the send or publish
+ * rules. A request answers with the reply body and the reply's status (200 unless the service said
+ * otherwise); a failed request answers with the service's or the mesh's error, as the gateway does.
+ */
+final class EventBusCalls {
+
+  private static final long MAX_TIMEOUT_MS = 60_000;
+
+  private final Vertx vertx;
+  private final AddressRules rules;
+  private final long defaultTimeoutMs;
+
+  EventBusCalls(Vertx vertx, BridgeSettings settings) {
+    this.vertx = vertx;
+    this.rules = settings.rules();
+    this.defaultTimeoutMs = settings.forwardTimeoutMs();
+  }
+
+  void request(RoutingContext ctx) {
+    Call call = Call.read(ctx, defaultTimeoutMs);
+    rules.check(AddressRules.Kind.SEND, call.address);
+    vertx.eventBus().<Object>request(call.address, call.body, call.delivery().setSendTimeout(call.timeoutMs))
+        .onSuccess(reply -> respond(ctx, reply))
+        .onFailure(failure -> ctx.fail(MeshError.from(failure)));
+  }
+
+  void send(RoutingContext ctx) {
+    Call call = Call.read(ctx, defaultTimeoutMs);
+    rules.check(AddressRules.Kind.SEND, call.address);
+    vertx.eventBus().send(call.address, call.body, call.delivery());
+    ctx.response().setStatusCode(202);
+    ctx.json(new JsonObject().put("address", call.address).put("sent", true));
+  }
+
+  void publish(RoutingContext ctx) {
+    Call call = Call.read(ctx, defaultTimeoutMs);
+    rules.check(AddressRules.Kind.PUBLISH, call.address);
+    vertx.eventBus().publish(call.address, call.body, call.delivery());
+    ctx.response().setStatusCode(202);
+    ctx.json(new JsonObject().put("address", call.address).put("published", true));
+  }
+
+  private static void respond(RoutingContext ctx, Message<Object> reply) {
+    String status = reply.headers().get(Reply.STATUS_HEADER);
+    Object body = reply.body();
+    ctx.response()
+        .setStatusCode(status == null ? 200 : Integer.parseInt(status))
+        .putHeader("Content-Type", "application/json")
+        .end(body == null ? "{}" : body instanceof JsonObject json ? json.encode() : String.valueOf(Envelopes.jsonValue(body)));
+  }
+
+  /** One call's input, validated: a 400 says exactly which field is wrong. */
+  private record Call(String address, String action, JsonObject headers, JsonObject body, long timeoutMs) {
+
+    static Call read(RoutingContext ctx, long defaultTimeoutMs) {
+      JsonObject json;
+      try {
+        json = ctx.body().asJsonObject();
+      } catch (DecodeException | ClassCastException e) {
+        json = null;
+      }
+      if (json == null) {
+        throw MeshError.badRequest("the request body must be a JSON object such as {\"address\": \"mesh.users\","
+            + " \"action\": \"get\", \"body\": {}}");
+      }
+      JsonObject problems = new JsonObject();
+      String address = json.getValue("address") instanceof String a && !a.isBlank() ? a : null;
+      if (address == null) {
+        problems.put("address", "required: the event-bus address");
+      }
+      Object action = json.getValue("action");
+      if (action != null && !(action instanceof String)) {
+        problems.put("action", "must be a string");
+      }
+      Object headers = json.getValue("headers");
+      if (headers != null && !(headers instanceof JsonObject)) {
+        problems.put("headers", "must be an object of string values");
+      }
+      Object body = json.getValue("body");
+      if (body != null && !(body instanceof JsonObject)) {
+        problems.put("body", "must be a JSON object");
+      }
+      Object timeout = json.getValue("timeoutMs");
+      long timeoutMs = defaultTimeoutMs;
+      if (timeout != null) {
+        if (timeout instanceof Number n && n.longValue() > 0 && n.longValue() <= MAX_TIMEOUT_MS) {
+          timeoutMs = n.longValue();
+        } else {
+          problems.put("timeoutMs", "must be a number of milliseconds from 1 to " + MAX_TIMEOUT_MS);
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw MeshError.invalid(problems);
+      }
+      return new Call(address, (String) action, (JsonObject) headers,
+          body == null ? new JsonObject() : (JsonObject) body, timeoutMs);
+    }
+
+    DeliveryOptions delivery() {
+      DeliveryOptions options = new DeliveryOptions();
+      if (headers != null) {
+        headers.forEach(h -> options.addHeader(h.getKey(), String.valueOf(h.getValue())));
+      }
+      if (action != null) {
+        options.addHeader(MeshService.ACTION_HEADER, action);
+      }
+      return options;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.mesh.gateway.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Vert.x's TCP event-bus bridge (frames of a 4-byte big-endian length and a UTF-8 JSON object), so the
+ * existing bridge clients for Python, Go, C#, C and Node connect unchanged. Same address rules as the
+ * HTTP bridge: the library's permitted lists refuse what no rule allows ({@code access_denied}); the
+ * event hook separates send from publish ({@code blocked by bridgeEvent handler}). A client may reply
+ * to a message it received: the library lets through exactly the reply addresses it handed out.
+ */
+final class TcpBridge {
+
+  private static final Logger log = LoggerFactory.getLogger(TcpBridge.class);
+
+  private final Vertx vertx;
+  private final AddressRules rules;
+  private final String host;
+  private final int port;
+  private TcpEventBusBridge bridge;
+  private volatile int actualPort = -1;
+
+  TcpBridge(Vertx vertx, BridgeSettings settings) {
+    this.vertx = vertx;
+    this.rules = settings.rules();
+    this.host = settings.tcpHost();
+    this.port = settings.tcpPort();
+  }
+
+  /**
+   * Listens on the configured port (a fixed one: clients must know it), unless it is negative (off). A port already taken is logged, not fatal: the HTTP edge
+   * and the HTTP bridge matter more than this second door, and {@code GET /bridge} shows its state.
+   */
+  Future<Void> start() {
+    if (port < 0) {
+      log.info("TCP event-bus bridge is off ({} < 0)", BridgeSettings.TCP_PORT);
+      return Future.succeededFuture();
+    }
+    BridgeOptions options = new BridgeOptions();
+    rules.regexes(AddressRules.Kind.SEND).forEach(r -> options.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
+    rules.regexes(AddressRules.Kind.PUBLISH).forEach(r -> options.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
+    rules.regexes(AddressRules.Kind.SUBSCRIBE).forEach(r -> options.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
+    bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), this::check);
+    return bridge.listen(port, host)
+        .onSuccess(b -> log.info("TCP event-bus bridge listening on {}:{}", host, actualPort = port))
+        .onFailure(e -> log.error("TCP event-bus bridge could not listen on {}:{} ({}); the HTTP bridge still works",
+            host, port, e.getMessage()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  /** The port it listens on, or -1 when it does not listen. */
+  int port() {
+    return actualPort;
+  }
+
+  Future<Void> stop() {
+    return bridge == null ? Future.succeededFuture() : bridge.close();
+  }
+
+  /**
+   * The library's lists already refuse, with its standard {@code access_denied}, any address no send or
+   * publish rule allows (and any register outside the subscribe rules). What they cannot tell apart is
+   * an address one kind allows and the other does not: that is refused here.
+   */
+  private void check(BridgeEvent event) {
+    String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
+    boolean mayPublish = rules.allows(AddressRules.Kind.PUBLISH, address);
+    boolean maySend = rules.allows(AddressRules.Kind.SEND, address);
+    boolean allowed = switch (event.type()) {
+      case SEND -> maySend || !mayPublish;
+      case PUBLISH -> mayPublish || !maySend;
+      default -> true;
+    };
+    if (!allowed) {
+      log.debug("TCP bridge refused {} on {}", event.type(), address);
+    }
+    event.complete(allowed);
+  }
+}
