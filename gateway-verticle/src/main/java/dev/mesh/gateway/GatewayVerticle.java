@@ -49,6 +49,8 @@ public class GatewayVerticle extends VerticleBase {
   private RouteTable table;
   private Breakers breakers;
   private Set<String> required;
+  private long timeoutMs;
+  private int bodyLimit;
   private MessageConsumer<JsonObject> registryChanges;
   private HttpServer server;
   private Bridge bridge;
@@ -65,8 +67,10 @@ public class GatewayVerticle extends VerticleBase {
     table = new RouteTable(required);
     breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),
         settings.getInt(BREAKER_RESET_MS, 5000));
-    browsers = new BrowserEdge(vertx, settings, registry, table, breakers, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
-    bridge = new Bridge(vertx, settings, registry, settings.getInt(REQUEST_TIMEOUT_MS, 5000));
+    timeoutMs = settings.getInt(REQUEST_TIMEOUT_MS, 5000);
+    bodyLimit = settings.getInt(BODY_LIMIT, 64 * 1024);
+    browsers = new BrowserEdge(vertx, settings, registry, table, breakers, timeoutMs);
+    bridge = new Bridge(vertx, settings, registry, timeoutMs);
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
@@ -94,13 +98,12 @@ public class GatewayVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    long timeout = settings.getInt(REQUEST_TIMEOUT_MS, 5000);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.route("/api/*")
-        .handler(BodyHandler.create(false).setBodyLimit(settings.getInt(BODY_LIMIT, 64 * 1024)))
-        .handler(new ApiForwarder(vertx, table, breakers, timeout, bridge.routeProxy()));
-    router.route("/bridge/*").subRouter(bridge.router(settings.getInt(BODY_LIMIT, 64 * 1024)));
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+        .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
+    router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
