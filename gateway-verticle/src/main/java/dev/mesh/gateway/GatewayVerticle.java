@@ -2,10 +2,10 @@ package dev.mesh.gateway;
 
 import dev.mesh.common.Cluster;
 import dev.mesh.common.MeshConfig;
+import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.routing.ApiForwarder;
-import dev.mesh.gateway.routing.Breakers;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,6 +36,8 @@ public class GatewayVerticle extends VerticleBase {
   public static final String BODY_LIMIT = "GATEWAY_BODY_LIMIT_BYTES";
   public static final String REQUIRED_SERVICES = "GATEWAY_REQUIRED_SERVICES";
   public static final String REFRESH_MS = "GATEWAY_REGISTRY_REFRESH_MS";
+  public static final String BREAKER_MAX_FAILURES = "GATEWAY_BREAKER_MAX_FAILURES";
+  public static final String BREAKER_RESET_MS = "GATEWAY_BREAKER_RESET_MS";
 
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
 
@@ -56,7 +58,8 @@ public class GatewayVerticle extends VerticleBase {
     required = Arrays.stream(settings.get(REQUIRED_SERVICES, "users,inventory,orders").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
     table = new RouteTable(required);
-    breakers = new Breakers(vertx, settings);
+    breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),
+        settings.getInt(BREAKER_RESET_MS, 5000));
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());

@@ -131,6 +131,42 @@ class GatewayRoutingTest {
   }
 
   @Test
+  void declaredHeadersBecomeFieldsAndExpansionsEmbedWhatIsAvailable() throws Exception {
+    deploy(new TestService("people", List.of(
+        Endpoint.action("get", input -> Future.succeededFuture(Reply.ok(new JsonObject()
+            .put("id", input.getString("id")).put("name", "Ada")))))));
+    // "goods" is never deployed: its part of the answer is unavailable, the rest still comes
+    deploy(new TestService("shop", List.of(
+        Endpoint.post("/api/shop/orders", "create", input -> Future.succeededFuture(Reply.created(input)))
+            .withHeader("Idempotency-Key", "idempotencyKey"),
+        Endpoint.get("/api/shop/orders/:id", "get", input -> Future.succeededFuture(Reply.ok(new JsonObject()
+                .put("id", input.getString("id")).put("userId", "u1")
+                .put("items", new io.vertx.core.json.JsonArray()
+                    .add(new JsonObject().put("sku", "a")).add(new JsonObject().put("sku", "b"))))))
+            .withExpansion("user", "userId", "mesh.people", "get", "id", "user")
+            .withExpansion("products", "items[].sku", "mesh.goods", "get", "sku", "product"))));
+    eventually(() -> get("/api/shop/info"), r -> r.statusCode() == 200);
+
+    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/shop/orders"))
+        .header("Idempotency-Key", "key-1").POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals("key-1", new JsonObject(created.body()).getString("idempotencyKey"));
+
+    HttpResponse<String> expanded = get("/api/shop/orders/9?expand=user,products");
+    assertEquals(200, expanded.statusCode(), expanded.body());
+    JsonObject order = new JsonObject(expanded.body());
+    assertEquals("Ada", order.getJsonObject("user").getString("name"));
+    assertEquals(false, order.containsKey("expand"), "expand is the gateway's, not the service's");
+    JsonObject product = order.getJsonArray("items").getJsonObject(1).getJsonObject("product");
+    assertEquals(true, product.getBoolean("unavailable"));
+    assertEquals(503, product.getJsonObject("error").getInteger("status"));
+
+    assertEquals(400, get("/api/shop/orders/9?expand=user,everything").statusCode());
+    assertEquals(false, new JsonObject(get("/api/shop/orders/9").body()).containsKey("user"));
+  }
+
+  @Test
   void healthIsAlwaysUp() throws Exception {
     HttpResponse<String> health = get("/health");
     assertEquals(200, health.statusCode());

@@ -6,10 +6,15 @@ import dev.mesh.common.MeshService;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** The inventory service on {@code mesh.inventory}. */
+/**
+ * The inventory service on {@code mesh.inventory}. The endpoint table below is the whole contract: route,
+ * action, handler (see docs/inventory.md). The stock actions are event-bus only: the order saga calls them.
+ */
 public class InventoryVerticle extends MeshService {
 
   private Database database;
+  private ProductHandlers products;
+  private ReservationHandlers reservations;
 
   @Override
   protected String name() {
@@ -18,12 +23,25 @@ public class InventoryVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> database = db);
+    return Database.open(vertx, settings, name()).onSuccess(db -> {
+      database = db;
+      InventoryEvents events = new InventoryEvents(vertx);
+      products = new ProductHandlers(new ProductStore(db.pool()), events);
+      reservations = new ReservationHandlers(new StockStore(db.pool()), events);
+    });
   }
 
   @Override
   protected List<Endpoint> endpoints() {
-    return List.of();
+    return List.of(
+        Endpoint.post("/api/inventory/products", "create", products::createProduct),
+        Endpoint.get("/api/inventory/products/:sku", "get", products::getProduct),
+        Endpoint.get("/api/inventory/products", "list", products::listProducts),
+        Endpoint.post("/api/inventory/products/:sku/restock", "restock", products::restockProduct),
+        Endpoint.patch("/api/inventory/products/:sku", "update", products::updateProduct),
+        Endpoint.action("reserve", reservations::reserveStock),
+        Endpoint.action("release", reservations::releaseStock),
+        Endpoint.action("commit", reservations::commitStock));
   }
 
   @Override

@@ -1,34 +1,67 @@
 package dev.mesh.common;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
 /**
  * One action a service answers on its address, and the HTTP route (if any) the gateway exposes for it.
  * A service lists its endpoints in one place, so a reader goes from route to handler in one hop.
+ * The route's extra metadata tells the gateway what else to do for it: which request headers become
+ * input fields ({@link #withHeader}) and which related records a client may embed ({@link #withExpansion}).
  */
-public record Endpoint(String action, String method, String path, Function<JsonObject, Future<Reply>> handler) {
+public record Endpoint(String action, String method, String path, Function<JsonObject, Future<Reply>> handler,
+    JsonObject routeExtras) {
+
+  /** Route metadata key: {@code {"Header-Name": "inputField"}}. */
+  public static final String HEADERS = "headers";
+  /** Route metadata key: the expansions a client may ask for with {@code ?expand=a,b}. */
+  public static final String EXPAND = "expand";
 
   /** An action reachable on the event bus only. */
   public static Endpoint action(String action, Function<JsonObject, Future<Reply>> handler) {
-    return new Endpoint(action, null, null, handler);
+    return new Endpoint(action, null, null, handler, new JsonObject());
   }
 
   public static Endpoint get(String path, String action, Function<JsonObject, Future<Reply>> handler) {
-    return new Endpoint(action, "GET", path, handler);
+    return new Endpoint(action, "GET", path, handler, new JsonObject());
   }
 
   public static Endpoint post(String path, String action, Function<JsonObject, Future<Reply>> handler) {
-    return new Endpoint(action, "POST", path, handler);
+    return new Endpoint(action, "POST", path, handler, new JsonObject());
   }
 
   public static Endpoint patch(String path, String action, Function<JsonObject, Future<Reply>> handler) {
-    return new Endpoint(action, "PATCH", path, handler);
+    return new Endpoint(action, "PATCH", path, handler, new JsonObject());
   }
 
   public static Endpoint delete(String path, String action, Function<JsonObject, Future<Reply>> handler) {
-    return new Endpoint(action, "DELETE", path, handler);
+    return new Endpoint(action, "DELETE", path, handler, new JsonObject());
+  }
+
+  /** The gateway passes the request header {@code header} to the action as the input field {@code field}. */
+  public Endpoint withHeader(String header, String field) {
+    JsonObject extras = routeExtras.copy();
+    JsonObject headers = extras.getJsonObject(HEADERS, new JsonObject());
+    extras.put(HEADERS, headers.put(header, field));
+    return new Endpoint(action, method, path, handler, extras);
+  }
+
+  /**
+   * {@code ?expand=<name>} embeds, beside each value of {@code field} in the reply ({@code userId}, or
+   * {@code items[].sku} for every item), the reply of {@code fetchAction} on {@code address} to
+   * {@code {param: value}}, under the key {@code into}. The gateway fetches all of them in parallel; a
+   * part that cannot be fetched is embedded as {@code {"unavailable": true, "error": {...}}}.
+   */
+  public Endpoint withExpansion(String name, String field, String address, String fetchAction, String param,
+      String into) {
+    JsonObject extras = routeExtras.copy();
+    JsonArray expansions = extras.getJsonArray(EXPAND, new JsonArray());
+    expansions.add(new JsonObject().put("name", name).put("field", field).put("address", address)
+        .put("action", fetchAction).put("param", param).put("into", into));
+    extras.put(EXPAND, expansions);
+    return new Endpoint(action, method, path, handler, extras);
   }
 
   public boolean routed() {
@@ -36,6 +69,6 @@ public record Endpoint(String action, String method, String path, Function<JsonO
   }
 
   public JsonObject routeJson() {
-    return new JsonObject().put("method", method).put("path", path).put("action", action);
+    return routeExtras.copy().put("method", method).put("path", path).put("action", action);
   }
 }

@@ -94,6 +94,9 @@ public final class MeshError extends RuntimeException {
         default -> parse(reply.failureCode(), reply.getMessage());
       };
     }
+    if (failure instanceof io.vertx.circuitbreaker.OpenCircuitException) {
+      return unavailable("the service is failing; its circuit breaker is open");
+    }
     return internal("unexpected failure");
   }
 

@@ -75,6 +75,29 @@ final class MeshProcesses implements AutoCloseable {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return get(path, Duration.ofSeconds(15));
+  }
+
+  /** A JSON POST; {@code headers} alternate name and value. */
+  HttpResponse<String> post(String path, JsonObject body, String... headers) throws IOException, InterruptedException {
+    return http.send(postRequest(path, body, headers), HttpResponse.BodyHandlers.ofString());
+  }
+
+  java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(String path, JsonObject body, String... headers) {
+    return http.sendAsync(postRequest(path, body, headers), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest postRequest(String path, JsonObject body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return request.build();
+  }
+
   /** The /ready body once it answers 200 (bounded: start-up of 4 JVMs and 3 PostgreSQL servers). */
   JsonObject awaitReady(Duration bound) throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();

@@ -1,15 +1,33 @@
 package dev.mesh.orders;
 
+import dev.mesh.common.Breakers;
 import dev.mesh.common.Database;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshService;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** The orders service on {@code mesh.orders}. */
+/**
+ * The order service on {@code mesh.orders}. The endpoint table below is the contract (docs/orders.md):
+ * route, action, handler. The saga is in {@link OrderSaga}, its recovery in {@link OrderRecovery}, the
+ * event relay in {@link OutboxRelay}.
+ */
 public class OrderVerticle extends MeshService {
 
+  public static final String CALL_TIMEOUT_MS = "ORDERS_CALL_TIMEOUT_MS";
+  public static final String REPLY_WITHIN_MS = "ORDERS_REPLY_WITHIN_MS";
+  public static final String CANCEL_WINDOW_MS = "ORDERS_CANCEL_WINDOW_MS";
+  public static final String RECOVER_AFTER_MS = "ORDERS_RECOVER_AFTER_MS";
+  public static final String SWEEP_INTERVAL_MS = "ORDERS_SWEEP_INTERVAL_MS";
+  public static final String BREAKER_MAX_FAILURES = "ORDERS_BREAKER_MAX_FAILURES";
+  public static final String BREAKER_RESET_MS = "ORDERS_BREAKER_RESET_MS";
+
   private Database database;
+  private OrderHandlers orders;
+  private OutboxRelay relay;
+  private OrderRecovery recovery;
+  private long relayTimer = -1;
+  private long sweepTimer = -1;
 
   @Override
   protected String name() {
@@ -18,16 +36,46 @@ public class OrderVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> database = db);
+    return Database.open(vertx, settings, name()).onSuccess(db -> {
+      database = db;
+      long cancelWindow = settings.getInt(CANCEL_WINDOW_MS, 60_000);
+      Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
+          settings.getInt(BREAKER_RESET_MS, 5000));
+      relay = new OutboxRelay(vertx, db.pool());
+      OrderStore store = new OrderStore(db.pool(), relay::wake);
+      OrderSaga saga = new OrderSaga(store, new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)),
+          cancelWindow);
+      orders = new OrderHandlers(vertx, store, saga, settings.getInt(REPLY_WITHIN_MS, 3000));
+      recovery = new OrderRecovery(store, saga, settings.getInt(RECOVER_AFTER_MS, 10_000), cancelWindow);
+    });
   }
 
   @Override
   protected List<Endpoint> endpoints() {
-    return List.of();
+    return List.of(
+        Endpoint.post("/api/orders", "create", orders::createOrder).withHeader("Idempotency-Key", "idempotencyKey"),
+        Endpoint.get("/api/orders/:id", "get", orders::getOrder)
+            .withExpansion("user", "userId", "mesh.users", "get", "id", "user")
+            .withExpansion("products", "items[].sku", "mesh.inventory", "get", "sku", "product"),
+        Endpoint.get("/api/orders", "list", orders::listOrders),
+        Endpoint.post("/api/orders/:id/cancel", "cancel", orders::cancelOrder));
+  }
+
+  @Override
+  public Future<?> start() {
+    return super.start().onSuccess(started -> {
+      // events left in the outbox and sagas left unfinished by a previous crash go out first
+      relay.wake();
+      recovery.sweep();
+      relayTimer = vertx.setPeriodic(500, id -> relay.wake());
+      sweepTimer = vertx.setPeriodic(settings.getInt(SWEEP_INTERVAL_MS, 1000), id -> recovery.sweep());
+    });
   }
 
   @Override
   protected Future<?> cleanup() {
+    vertx.cancelTimer(relayTimer);
+    vertx.cancelTimer(sweepTimer);
     return database == null ? Future.succeededFuture() : database.close();
   }
 }

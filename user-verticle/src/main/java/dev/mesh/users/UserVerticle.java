@@ -6,10 +6,14 @@ import dev.mesh.common.MeshService;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** The users service on {@code mesh.users}. */
+/**
+ * The users service on {@code mesh.users}. The endpoint table below is the whole contract: route, action,
+ * handler (see docs/users.md).
+ */
 public class UserVerticle extends MeshService {
 
   private Database database;
+  private UserHandlers handlers;
 
   @Override
   protected String name() {
@@ -18,12 +22,20 @@ public class UserVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> database = db);
+    return Database.open(vertx, settings, name()).onSuccess(db -> {
+      database = db;
+      handlers = new UserHandlers(new UserStore(db.pool()), new UserEvents(vertx));
+    });
   }
 
   @Override
   protected List<Endpoint> endpoints() {
-    return List.of();
+    return List.of(
+        Endpoint.post("/api/users", "create", handlers::createUser),
+        Endpoint.get("/api/users/:id", "get", handlers::getUser),
+        Endpoint.get("/api/users", "list", handlers::listUsers),
+        Endpoint.patch("/api/users/:id", "update", handlers::updateUser),
+        Endpoint.delete("/api/users/:id", "delete", handlers::deleteUser));
   }
 
   @Override

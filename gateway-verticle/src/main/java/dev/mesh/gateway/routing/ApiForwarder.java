@@ -1,5 +1,6 @@
 package dev.mesh.gateway.routing;
 
+import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
@@ -14,6 +15,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,12 +29,14 @@ public final class ApiForwarder implements Handler<RoutingContext> {
   private final RouteTable table;
   private final Breakers breakers;
   private final long timeoutMs;
+  private final Expander expander;
 
   public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs) {
     this.vertx = vertx;
     this.table = table;
     this.breakers = breakers;
     this.timeoutMs = timeoutMs;
+    this.expander = new Expander(vertx, breakers, timeoutMs);
   }
 
   @Override
@@ -56,19 +60,28 @@ public final class ApiForwarder implements Handler<RoutingContext> {
       failOpen(ctx, service);
       return;
     }
+    ServiceRoute route = match.route();
     JsonObject input;
+    List<JsonObject> expansions;
     try {
-      input = input(ctx, match.params());
+      input = input(ctx, route, match.params());
+      String expand = route.expansions().isEmpty() ? null : ctx.queryParams().get(Expander.QUERY);
+      expansions = expand == null ? List.of() : Expander.requested(route, expand);
     } catch (MeshError e) {
       ctx.fail(e);
       return;
     }
-    ServiceRoute route = match.route();
     DeliveryOptions delivery = new DeliveryOptions()
         .addHeader(MeshService.ACTION_HEADER, route.action())
         .setSendTimeout(timeoutMs);
     breakers.<Message<Object>>execute(service, () -> vertx.eventBus().request(route.address(), input, delivery))
-        .onSuccess(reply -> respond(ctx, reply))
+        .onSuccess(reply -> {
+          if (expansions.isEmpty() || !(reply.body() instanceof JsonObject body)) {
+            respond(ctx, reply);
+          } else {
+            expander.expand(body, expansions).onComplete(done -> respond(ctx, reply));
+          }
+        })
         .onFailure(failure -> {
           if (failure instanceof OpenCircuitException) {
             failOpen(ctx, service); // a half-open breaker lets only its one trial call through
@@ -92,8 +105,11 @@ public final class ApiForwarder implements Handler<RoutingContext> {
         .end(body == null ? "{}" : body instanceof JsonObject json ? json.encode() : body.toString());
   }
 
-  /** The action's input: the JSON body, plus path and query parameters, which may not contradict it. */
-  static JsonObject input(RoutingContext ctx, Map<String, String> pathParams) {
+  /**
+   * The action's input: the JSON body, plus path and query parameters and the headers the route names,
+   * none of which may contradict the body. {@code expand} is the gateway's own when the route offers it.
+   */
+  static JsonObject input(RoutingContext ctx, ServiceRoute route, Map<String, String> pathParams) {
     JsonObject input = body(ctx);
     pathParams.forEach((name, value) -> add(input, name, value, "path"));
     MultiMap query = ctx.queryParams();
@@ -101,8 +117,16 @@ public final class ApiForwarder implements Handler<RoutingContext> {
       if (query.getAll(name).size() > 1) {
         throw MeshError.badRequest("query parameter '" + name + "' is given more than once");
       }
-      add(input, name, query.get(name), "query");
+      if (!(name.equals(Expander.QUERY) && !route.expansions().isEmpty())) {
+        add(input, name, query.get(name), "query");
+      }
     }
+    route.headers().forEach(header -> {
+      String value = ctx.request().getHeader(header.getKey());
+      if (value != null) {
+        add(input, String.valueOf(header.getValue()), value, "header " + header.getKey());
+      }
+    });
     return input;
   }
 

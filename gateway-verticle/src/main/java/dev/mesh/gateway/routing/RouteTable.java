@@ -50,8 +50,12 @@ public final class RouteTable {
       if (declared != null) {
         for (Object item : declared) {
           if (item instanceof JsonObject r && r.getString("path") != null && r.getString("method") != null) {
+            JsonObject extras = r.copy();
+            extras.remove("method");
+            extras.remove("path");
+            extras.remove("action");
             serviceRoutes.add(new ServiceRoute(service, address, r.getString("method").toUpperCase(),
-                r.getString("path"), r.getString("action")));
+                r.getString("path"), r.getString("action"), extras));
           }
         }
       }

@@ -1,13 +1,26 @@
 package dev.mesh.gateway.routing;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * An HTTP route a service asked the gateway to expose: method and path template ({@code :name} matches
- * one segment), forwarded to the service's address with the given action.
+ * one segment), forwarded to the service's address with the given action. {@code extras} holds what
+ * else the service asked for: headers passed as input fields, expansions (see Endpoint in mesh-common).
  */
-public record ServiceRoute(String service, String address, String method, String path, String action) {
+public record ServiceRoute(String service, String address, String method, String path, String action,
+    JsonObject extras) {
+
+  /** Request header name to input field name. */
+  public JsonObject headers() {
+    return extras.getJsonObject("headers", new JsonObject());
+  }
+
+  public JsonArray expansions() {
+    return extras.getJsonArray("expand", new JsonArray());
+  }
 
   /** Path parameters when this route matches, or null. */
   public Map<String, String> match(String requestMethod, String[] segments) {

@@ -1,7 +1,5 @@
-package dev.mesh.gateway.routing;
+package dev.mesh.common;
 
-import dev.mesh.common.MeshConfig;
-import dev.mesh.common.MeshError;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -12,25 +10,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * One circuit breaker per downstream service. Only the mesh's own faults count as failures (timeouts,
- * no handler, 5xx): a 4xx is the service answering correctly about bad input.
+ * One circuit breaker per downstream service, for whoever calls others: the gateway, the order saga.
+ * Only the mesh's own faults count as failures (timeouts, no handler, 5xx): a 4xx is the service
+ * answering correctly about bad input.
  */
 public final class Breakers {
 
-  public static final String MAX_FAILURES = "GATEWAY_BREAKER_MAX_FAILURES";
-  public static final String RESET_MS = "GATEWAY_BREAKER_RESET_MS";
-
   private final Vertx vertx;
+  private final String owner;
   private final CircuitBreakerOptions options;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
 
-  public Breakers(Vertx vertx, MeshConfig settings) {
+  /** Breakers named {@code <owner>-<service>} that open after maxFailures faults and retry after resetMs. */
+  public Breakers(Vertx vertx, String owner, int maxFailures, long resetMs) {
     this.vertx = vertx;
+    this.owner = owner;
     this.options = new CircuitBreakerOptions()
-        .setMaxFailures(settings.getInt(MAX_FAILURES, 5))
-        .setResetTimeout(settings.getInt(RESET_MS, 5000))
-        .setTimeout(-1) // the event-bus request has its own deadline, reported as 504
+        .setMaxFailures(maxFailures)
+        .setResetTimeout(resetMs)
+        .setTimeout(-1) // every call has its own event-bus deadline, reported as 504
         .setFallbackOnFailure(false);
   }
 
@@ -51,7 +50,7 @@ public final class Breakers {
 
   private CircuitBreaker breaker(String service) {
     return breakers.computeIfAbsent(service, name -> {
-      CircuitBreaker breaker = CircuitBreaker.create("gateway-" + name, vertx, options);
+      CircuitBreaker breaker = CircuitBreaker.create(owner + "-" + name, vertx, options);
       breaker.failurePolicy(Breakers::isMeshFault);
       breaker.openHandler(v -> openedAt.put(name, System.currentTimeMillis()));
       return breaker;

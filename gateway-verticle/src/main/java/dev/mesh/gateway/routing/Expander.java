@@ -1,0 +1,106 @@
+package dev.mesh.gateway.routing;
+
+import dev.mesh.common.Breakers;
+import dev.mesh.common.MeshError;
+import dev.mesh.common.MeshService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Response aggregation: {@code ?expand=user,products} on a route that declares those expansions embeds
+ * the related records, fetched in parallel from their services. A part that cannot be fetched is marked
+ * unavailable in place; the answer as a whole still comes.
+ */
+final class Expander {
+
+  static final String QUERY = "expand";
+  private static final String EACH = "[].";
+
+  private final Vertx vertx;
+  private final Breakers breakers;
+  private final long timeoutMs;
+
+  Expander(Vertx vertx, Breakers breakers, long timeoutMs) {
+    this.vertx = vertx;
+    this.breakers = breakers;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The declared expansions the client asked for, in the order declared; a 400 for an unknown name. */
+  static List<JsonObject> requested(ServiceRoute route, String expandParam) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : expandParam.split(",")) {
+      if (!name.isBlank()) {
+        names.add(name.trim());
+      }
+    }
+    List<JsonObject> chosen = new ArrayList<>();
+    List<String> known = new ArrayList<>();
+    for (Object item : route.expansions()) {
+      JsonObject expansion = (JsonObject) item;
+      known.add(expansion.getString("name"));
+      if (names.remove(expansion.getString("name"))) {
+        chosen.add(expansion);
+      }
+    }
+    if (!names.isEmpty()) {
+      throw MeshError.badRequest("unknown expansion " + names + "; this route offers " + known);
+    }
+    return chosen;
+  }
+
+  /** Embeds every requested expansion into {@code reply}; completes when all fetches have answered. */
+  Future<JsonObject> expand(JsonObject reply, List<JsonObject> expansions) {
+    List<Future<Void>> fetches = new ArrayList<>();
+    for (JsonObject expansion : expansions) {
+      Map<Object, Future<JsonObject>> byValue = new HashMap<>(); // one fetch per distinct value
+      String field = expansion.getString("field");
+      int each = field.indexOf(EACH);
+      if (each < 0) {
+        fetches.add(embed(reply, field, expansion, byValue));
+      } else {
+        JsonArray items = reply.getJsonArray(field.substring(0, each), new JsonArray());
+        for (Object item : items) {
+          if (item instanceof JsonObject element) {
+            fetches.add(embed(element, field.substring(each + EACH.length()), expansion, byValue));
+          }
+        }
+      }
+    }
+    return Future.join(fetches).map(reply);
+  }
+
+  private Future<Void> embed(JsonObject target, String field, JsonObject expansion, Map<Object, Future<JsonObject>> byValue) {
+    Object value = target.getValue(field);
+    if (value == null) {
+      return Future.succeededFuture();
+    }
+    return byValue.computeIfAbsent(value, v -> fetch(expansion, v))
+        .onSuccess(part -> target.put(expansion.getString("into"), part.copy()))
+        .mapEmpty();
+  }
+
+  private Future<JsonObject> fetch(JsonObject expansion, Object value) {
+    String address = expansion.getString("address");
+    String service = address.startsWith("mesh.") ? address.substring("mesh.".length()) : address;
+    DeliveryOptions delivery = new DeliveryOptions()
+        .addHeader(MeshService.ACTION_HEADER, expansion.getString("action"))
+        .setSendTimeout(timeoutMs);
+    JsonObject request = new JsonObject().put(expansion.getString("param"), value);
+    return breakers.<Message<Object>>execute(service, () -> vertx.eventBus().request(address, request, delivery))
+        .map(message -> message.body() instanceof JsonObject json ? json : new JsonObject())
+        .recover(failure -> Future.succeededFuture(new JsonObject()
+            .put("unavailable", true)
+            .put("error", MeshError.from(failure).toJson())));
+  }
+}
