@@ -71,7 +71,8 @@ note() { printf -- '- %s\n' "$*" >>"$NOTES"; }
 
 # wrk_run <scenario> <peer> <rep|warmup> <connections> <seconds> <lua script> <url>
 # Records rps, p50_ms and p99_ms (not for warm-ups); sets WRK_REQUESTS. More than 0.1% errors
-# (socket errors or non-2xx answers) fails the run: a throughput of errors measures nothing.
+# (socket errors or non-2xx answers), or more than 1% unexpected answers (see orders.lua), fails the
+# run: a throughput of errors measures nothing.
 WRK_REQUESTS=0
 wrk_run() {
   local scenario=$1 peer=$2 rep=$3 connections=$4 seconds=$5 script=$6 url=$7 out line
@@ -79,20 +80,25 @@ wrk_run() {
   log_command "${cmd[*]}"
   out=$("${cmd[@]}" 2>&1) || die "wrk failed: $out"
   line=$(grep '^BENCH ' <<<"$out") || die "wrk printed no result: $out"
-  local requests duration_us errors p50_us p99_us
+  local requests duration_us errors p50_us p99_us unexpected
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
   duration_us=$(sed -E 's/.*duration_us=([0-9]+).*/\1/' <<<"$line")
   errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$line")
   p50_us=$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")
   p99_us=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")
+  unexpected=$(sed -E 's/.*unexpected=([0-9]+).*/\1/' <<<"$line")
   WRK_REQUESTS=$requests
   ((requests > 0)) || die "$scenario/$peer: no request completed ($url)"
   if ((errors * 1000 > requests)); then
     die "$scenario/$peer: $errors errors in $requests requests against $url; first lines of wrk: $(head -n 12 <<<"$out")"
   fi
+  # 2xx answers that are not the expected outcome (an order still PENDING or REJECTED)
+  if ((unexpected * 100 > requests)); then
+    die "$scenario/$peer: $unexpected of $requests answers were not the expected outcome ($url)"
+  fi
   local rps
   rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.1f", r * 1e6 / d }')
-  say "$scenario $peer ($rep): $rps req/s, p50 $((p50_us / 1000)).$(printf '%03d' $((p50_us % 1000))) ms, p99 $((p99_us / 1000)).$(printf '%03d' $((p99_us % 1000))) ms, $errors errors"
+  say "$scenario $peer ($rep): $rps req/s, p50 $((p50_us / 1000)).$(printf '%03d' $((p50_us % 1000))) ms, p99 $((p99_us / 1000)).$(printf '%03d' $((p99_us % 1000))) ms, $errors errors, $unexpected unexpected"
   [[ "$rep" == warmup ]] && return 0
   record "$scenario" "$peer" "$rep" rps "$rps"
   record "$scenario" "$peer" "$rep" p50_ms "$(awk -v v="$p50_us" 'BEGIN { printf "%.3f", v / 1000 }')"

@@ -1,5 +1,6 @@
 -- POST /api/orders, each with its own Idempotency-Key (so every request is a new order), for a user
 -- and a product taken round robin from $BENCH_ORDER_USERS and $BENCH_ORDER_SKUS (one per line).
+-- An answer other than 201 CONFIRMED (202 still pending, 201 REJECTED...) counts as unexpected.
 dofile(os.getenv("BENCH_WRK_DIR") .. "/report.lua")
 
 local function lines(path)
@@ -14,13 +15,7 @@ local users = lines(os.getenv("BENCH_ORDER_USERS"))
 local skus = lines(os.getenv("BENCH_ORDER_SKUS"))
 local run = os.getenv("BENCH_RUN_ID") or tostring(os.time())
 local counter = 0
-
--- runs in wrk's main Lua state: gives each thread its own tag, so keys never collide across threads
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_tag", tostring(threads))
-end
+unexpected = 0
 
 function request()
   counter = counter + 1
@@ -29,7 +24,14 @@ function request()
   local body = string.format('{"userId":"%s","items":[{"sku":"%s","quantity":1}]}', user, sku)
   local headers = {
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = run .. "-" .. thread_tag .. "-" .. counter,
+    -- thread_tag is set per thread by report.lua's setup, so keys never collide across threads
+    ["Idempotency-Key"] = run .. "-" .. (thread_tag or "1") .. "-" .. counter,
   }
   return wrk.format("POST", "/api/orders", headers, body)
+end
+
+function response(status, headers, body)
+  if status ~= 201 or not string.find(body, '"status":"CONFIRMED"', 1, true) then
+    unexpected = unexpected + 1
+  end
 end
