@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The inventory service on {@code mesh.inventory}. The endpoint table below is the whole contract: route,
- * action, handler (see docs/inventory.md). The stock actions are event-bus only: the order saga calls them.
+ * action, handler (see docs/inventory.md). The order saga calls the stock actions on the event bus.
  */
 public class InventoryVerticle extends MeshService {
 
@@ -39,9 +39,10 @@ public class InventoryVerticle extends MeshService {
         Endpoint.get("/api/inventory/products", "list", products::listProducts),
         Endpoint.post("/api/inventory/products/:sku/restock", "restock", products::restockProduct),
         Endpoint.patch("/api/inventory/products/:sku", "update", products::updateProduct),
-        Endpoint.action("reserve", reservations::reserveStock),
-        Endpoint.action("release", reservations::releaseStock),
-        Endpoint.action("commit", reservations::commitStock));
+        // the saga's steps; routed too, so an operator (or a client of issue-3 era) can drive stock by hand
+        Endpoint.post("/api/inventory/reservations", "reserve", reservations::reserveStock),
+        Endpoint.post("/api/inventory/reservations/:orderId/release", "release", reservations::releaseStock),
+        Endpoint.post("/api/inventory/reservations/:orderId/commit", "commit", reservations::commitStock));
   }
 
   @Override

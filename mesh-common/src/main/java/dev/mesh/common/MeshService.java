@@ -133,7 +133,8 @@ public abstract class MeshService extends VerticleBase {
     });
   }
 
-  private MeshError asMeshError(String action, Throwable cause) {
+  private MeshError asMeshError(String action, Throwable failure) {
+    Throwable cause = PgErrors.translate(failure); // a database that is down is a 503, not a defect
     if (cause instanceof MeshError error) {
       return error;
     }

@@ -1,5 +1,6 @@
 package dev.mesh.common;
 
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 
 /**
@@ -35,6 +36,11 @@ public final class PgErrors {
       if (state.startsWith("08") || state.startsWith("57P")) {
         return MeshError.unavailable("the database is not reachable");
       }
+    }
+    // a refused or dropped connection carries no SQL state
+    if (failure instanceof ClosedConnectionException || failure instanceof java.net.ConnectException
+        || failure instanceof java.io.IOException) {
+      return MeshError.unavailable("the database is not reachable");
     }
     return failure;
   }

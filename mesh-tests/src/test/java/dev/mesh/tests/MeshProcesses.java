@@ -88,6 +88,15 @@ final class MeshProcesses implements AutoCloseable {
     return http.sendAsync(postRequest(path, body, headers), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Any method with a raw body, for what a careless or hostile client may send. */
+  HttpResponse<String> send(String method, String path, String rawBody) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
+        .header("Content-Type", "application/json")
+        .method(method, rawBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(rawBody))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpRequest postRequest(String path, JsonObject body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
         .header("Content-Type", "application/json")

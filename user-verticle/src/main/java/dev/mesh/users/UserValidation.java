@@ -2,7 +2,6 @@ package dev.mesh.users;
 
 import dev.mesh.common.input.Cursor;
 import dev.mesh.common.input.Fields;
-import dev.mesh.common.input.Text;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Set;
@@ -135,15 +134,6 @@ final class UserValidation {
   }
 
   private static String name(Fields fields, boolean required) {
-    String raw = fields.string("name", required);
-    if (raw == null) {
-      return null;
-    }
-    String problem = Text.problem(raw, NAME_MIN, NAME_MAX);
-    if (problem != null) {
-      fields.problem("name", problem);
-      return null;
-    }
-    return Text.clean(raw);
+    return fields.text("name", required, NAME_MIN, NAME_MAX);
   }
 }

@@ -72,6 +72,20 @@ public final class Fields {
     return text;
   }
 
+  /** Human text (a name): a string that {@link Text} accepts at min to max characters, cleaned; or null. */
+  public String text(String name, boolean required, int min, int max) {
+    String raw = string(name, required);
+    if (raw == null) {
+      return null;
+    }
+    String problem = Text.problem(raw, min, max);
+    if (problem != null) {
+      problem(name, problem);
+      return null;
+    }
+    return Text.clean(raw);
+  }
+
   /** A whole JSON number within bounds (strings are refused: body fields carry their real type). */
   public Long wholeNumber(String name, boolean required, long min, long max) {
     Object value = input.getValue(name);
