@@ -282,6 +282,7 @@ write_report() {
     echo "## Notes"
     echo
     cat "$NOTES"
+    echo "- Why the ratios are where they are, with profiles and database counters: [FINDINGS.md](FINDINGS.md)."
     echo "- Start-up is timed by ./mesh up, which polls /ready once a second: the figures are accurate to about a second."
     echo "- Memory: rss_mb idle is sampled three times once the mesh is ready, before any load; under load once a second during the proxy, read and write runs."
     echo
