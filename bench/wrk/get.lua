@@ -1,0 +1,2 @@
+-- GET of a fixed path (the proxy benchmark): the URL given to wrk is requested as is.
+dofile(os.getenv("BENCH_WRK_DIR") .. "/report.lua")
