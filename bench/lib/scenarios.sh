@@ -77,11 +77,15 @@ start_proxy_peers() {
   wait_http "http://127.0.0.1:$BACKEND_PORT/" 60 || die "the constant backend did not start: $(tail "$LOG_DIR/constant.log")"
   start_nginx
   wait_http "http://127.0.0.1:$NGINX_PORT/" 30 || die "nginx did not start: $(cat "$VAR/nginx/error.log")"
-  # the gateway's route: a mesh service answering the same constant JSON (see proxy_note)
-  # shellcheck disable=SC2046
-  start_bg eb-service "$LOG_DIR/eb-service.log" $(bench_java) eb-service cluster="$MESH_CLUSTER_NAME" clusterPort="$CLUSTER_PORT"
-  wait_http "$GATEWAY/api/bench/constant" 120 || die "the gateway never routed /api/bench/constant: $(tail "$LOG_DIR/eb-service.log")"
-  note "Proxy, gateway peer: \`GET /api/bench/constant\` goes HTTP -> gateway -> clustered event bus -> a second JVM (bench/java ConstantService, a registered mesh service) that replies the constant JSON -> gateway -> HTTP. It is the gateway's real path for any service; the HTTP bridge to a foreign HTTP backend was not on main when this harness was written."
+  # the gateway's route: the same constant backend, registered through the HTTP bridge as a foreign
+  # service; its health URL (polled by the gateway) keeps it alive for the whole run
+  local answer
+  answer=$(curl -s --max-time 10 -X POST "$GATEWAY/bridge/services" \
+    -H "Authorization: Bearer ${BRIDGE_SECRET:-mesh-dev-secret}" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"bench\",\"baseUrl\":\"http://127.0.0.1:$BACKEND_PORT\",\"healthUrl\":\"http://127.0.0.1:$BACKEND_PORT/\",\"routes\":[{\"method\":\"GET\",\"path\":\"/api/bench/constant\"}]}")
+  grep -q '"id"' <<<"$answer" || die "the bridge refused the bench backend: $answer"
+  wait_http "$GATEWAY/api/bench/constant" 60 || die "the gateway never routed /api/bench/constant"
+  note "Proxy, gateway peer: \`GET /api/bench/constant\` goes HTTP -> gateway -> keep-alive HTTP to the same constant backend, registered through the HTTP bridge as a foreign service (docs/bridge.md) -> gateway -> HTTP. nginx proxies the same backend with upstream keep-alive."
 }
 
 start_nginx() {

@@ -29,7 +29,6 @@ final class OrderSaga {
 
   private static final Logger log = LoggerFactory.getLogger(OrderSaga.class);
 
-  static final String NONE = "NONE";
   static final String ASKED = "ASKED";
   static final String RESERVED = "RESERVED";
   static final String COMMITTING = "COMMITTING";
@@ -99,16 +98,15 @@ final class OrderSaga {
         failure -> {
           MeshError error = MeshError.from(failure);
           if (error.status() == 404 || error.status() == 400) {
-            return end(order, REJECTED, "unknown user " + order.userId(), NONE);
+            return end(order, REJECTED, "unknown user " + order.userId(), ASKED);
           }
-          return end(order, CANCELLED, "the users service is unavailable: " + error.getMessage(), NONE);
+          return end(order, CANCELLED, "the users service is unavailable: " + error.getMessage(), ASKED);
         });
   }
 
   private Future<Order> reserve(Order order) {
-    // recorded before the call: if we crash now, the sweep knows a reservation may exist
-    return store.setStockState(order.id(), List.of(NONE, ASKED), ASKED)
-        .compose(asked -> downstream.reserve(order.id(), order.items()))
+    // the order was stored with stock ASKED, so after a crash the sweep knows a reservation may exist
+    return downstream.reserve(order.id(), order.items())
         .compose(
             reserved -> confirm(order),
             failure -> {

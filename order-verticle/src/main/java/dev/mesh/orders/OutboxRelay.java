@@ -56,7 +56,7 @@ final class OutboxRelay {
       if (!lock.iterator().next().getBoolean("locked")) {
         return Future.succeededFuture(0); // another instance is relaying
       }
-      return conn.preparedQuery(OrderSql.NEXT_EVENTS).execute(Tuple.of(BATCH)).compose(rows -> {
+      return conn.query(OrderSql.RELAY_ASYNC_COMMIT).execute().compose(async -> conn.preparedQuery(OrderSql.NEXT_EVENTS).execute(Tuple.of(BATCH)).compose(rows -> {
         long last = -1;
         for (Row row : rows) {
           Object payload = row.getValue("payload");
@@ -69,7 +69,7 @@ final class OutboxRelay {
         }
         int published = rows.size();
         return conn.preparedQuery(OrderSql.DELETE_EVENTS_UP_TO).execute(Tuple.of(last)).map(published);
-      });
+      }));
     }));
   }
 }
