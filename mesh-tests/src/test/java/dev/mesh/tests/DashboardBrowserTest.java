@@ -46,9 +46,7 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void startMesh() throws Exception {
-    mesh = new MeshProcesses(TestCluster.create().settings(), dataDir, TestCluster.freePort());
-    mesh.startAll();
-    mesh.awaitReady(Duration.ofSeconds(180));
+    mesh = MeshProcesses.ready(TestCluster.create().settings(), dataDir);
   }
 
   @AfterAll

@@ -43,9 +43,7 @@ class ForeignServicesTest {
 
   @BeforeAll
   static void startMeshAndServices() throws Exception {
-    mesh = new MeshProcesses(TestCluster.create().settings(), dataDir, TestCluster.freePort());
-    mesh.startAll();
-    mesh.awaitReady(Duration.ofSeconds(180));
+    mesh = MeshProcesses.ready(TestCluster.create().settings(), dataDir);
     mesh.startForeign("recommendations", "python3", "examples/python/recommendations.py");
     mesh.startForeign("notifications", "node", "examples/node/notifications.js");
     mesh.startForeign("hello", "python3", "examples/python/hello.py");

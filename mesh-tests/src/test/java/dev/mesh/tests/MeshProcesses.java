@@ -46,6 +46,14 @@ final class MeshProcesses implements AutoCloseable {
     Files.createDirectories(logs);
   }
 
+  /** A mesh of the four JVMs under a test cluster of its own, ready (bounded: 180 s). */
+  static MeshProcesses ready(JsonObject settings, Path dataDir) throws IOException, InterruptedException {
+    MeshProcesses mesh = new MeshProcesses(settings, dataDir, dev.mesh.common.testing.TestCluster.freePort());
+    mesh.startAll();
+    mesh.awaitReady(Duration.ofSeconds(180));
+    return mesh;
+  }
+
   void startAll() throws IOException {
     for (String service : SERVICES) {
       start(service);

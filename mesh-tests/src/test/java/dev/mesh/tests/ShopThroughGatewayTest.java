@@ -9,7 +9,6 @@ import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -30,9 +29,7 @@ class ShopThroughGatewayTest {
 
   @BeforeAll
   static void startMesh() throws Exception {
-    mesh = new MeshProcesses(TestCluster.create().settings(), dataDir, TestCluster.freePort());
-    mesh.startAll();
-    mesh.awaitReady(Duration.ofSeconds(180));
+    mesh = MeshProcesses.ready(TestCluster.create().settings(), dataDir);
   }
 
   @AfterAll

@@ -54,15 +54,21 @@ public final class Fields {
     return input.containsKey(name);
   }
 
+  /** The field's value, or null with a problem recorded when it is an explicit null or required and absent. */
+  private Object value(String name, boolean required) {
+    Object value = input.getValue(name);
+    if (value == null && input.containsKey(name)) {
+      problem(name, "must not be null");
+    } else if (value == null && required) {
+      problem(name, "is required");
+    }
+    return value;
+  }
+
   /** A string field, or null (with a problem recorded when required or of the wrong type). */
   public String string(String name, boolean required) {
-    Object value = input.getValue(name);
+    Object value = value(name, required);
     if (value == null) {
-      if (input.containsKey(name)) {
-        problem(name, "must not be null");
-      } else if (required) {
-        problem(name, "is required");
-      }
       return null;
     }
     if (!(value instanceof String text)) {
@@ -88,13 +94,8 @@ public final class Fields {
 
   /** A whole JSON number within bounds (strings are refused: body fields carry their real type). */
   public Long wholeNumber(String name, boolean required, long min, long max) {
-    Object value = input.getValue(name);
+    Object value = value(name, required);
     if (value == null) {
-      if (input.containsKey(name)) {
-        problem(name, "must not be null");
-      } else if (required) {
-        problem(name, "is required");
-      }
       return null;
     }
     String bounds = "must be a whole number from " + min + " to " + max;
@@ -142,13 +143,8 @@ public final class Fields {
 
   /** A JSON array field, or null (with a problem recorded when required or of the wrong type). */
   public JsonArray array(String name, boolean required) {
-    Object value = input.getValue(name);
+    Object value = value(name, required);
     if (value == null) {
-      if (input.containsKey(name)) {
-        problem(name, "must not be null");
-      } else if (required) {
-        problem(name, "is required");
-      }
       return null;
     }
     if (!(value instanceof JsonArray array)) {
