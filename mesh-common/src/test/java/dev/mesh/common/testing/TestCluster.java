@@ -27,7 +27,15 @@ public final class TestCluster {
     return new TestCluster(new JsonObject()
         .put(ClusterConfig.NAME, "test-" + UUID.randomUUID())
         .put(ClusterConfig.HOST, "127.0.0.1")
-        .put(ClusterConfig.PORT, 5901));
+        .put(ClusterConfig.PORT, basePort()));
+  }
+
+  /**
+   * A Hazelcast base port of this cluster's own (its members take the next ones up): clusters of test
+   * runs that overlap on one machine then never compete for the same ports. Below the ephemeral range.
+   */
+  private static int basePort() {
+    return 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000) * 20;
   }
 
   /** The settings every node and child process of this cluster shares (names are env var names). */
