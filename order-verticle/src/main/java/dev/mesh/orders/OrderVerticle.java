@@ -19,6 +19,9 @@ public class OrderVerticle extends MeshService {
   public static final String CANCEL_WINDOW_MS = "ORDERS_CANCEL_WINDOW_MS";
   public static final String RECOVER_AFTER_MS = "ORDERS_RECOVER_AFTER_MS";
   public static final String SWEEP_INTERVAL_MS = "ORDERS_SWEEP_INTERVAL_MS";
+  public static final String GIVE_UP_AFTER_MS = "ORDERS_GIVE_UP_AFTER_MS";
+  public static final String RETRY_MIN_MS = "ORDERS_RETRY_MIN_MS";
+  public static final String RETRY_MAX_MS = "ORDERS_RETRY_MAX_MS";
   public static final String BREAKER_MAX_FAILURES = "ORDERS_BREAKER_MAX_FAILURES";
   public static final String BREAKER_RESET_MS = "ORDERS_BREAKER_RESET_MS";
 
@@ -38,15 +41,20 @@ public class OrderVerticle extends MeshService {
   protected Future<?> prepare() {
     return Database.open(vertx, settings, name()).onSuccess(db -> {
       database = db;
-      long cancelWindow = settings.getInt(CANCEL_WINDOW_MS, 60_000);
+      OrderSaga.Timing timing = new OrderSaga.Timing(
+          settings.getInt(RECOVER_AFTER_MS, 10_000),
+          settings.getInt(CANCEL_WINDOW_MS, 60_000),
+          settings.getInt(GIVE_UP_AFTER_MS, 60_000),
+          new Backoff(settings.getInt(RETRY_MIN_MS, 250), settings.getInt(RETRY_MAX_MS, 5000)));
       Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
           settings.getInt(BREAKER_RESET_MS, 5000));
+      Downstream downstream = new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000));
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);
-      OrderSaga saga = new OrderSaga(store, new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)),
-          cancelWindow);
-      orders = new OrderHandlers(vertx, store, saga, settings.getInt(REPLY_WITHIN_MS, 3000));
-      recovery = new OrderRecovery(store, saga, settings.getInt(RECOVER_AFTER_MS, 10_000), cancelWindow);
+      recovery = new OrderRecovery(vertx, store, downstream, timing);
+      OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn);
+      recovery.setSaga(saga);
+      orders = new OrderHandlers(vertx, store, saga, timing.leaseMs(), settings.getInt(REPLY_WITHIN_MS, 3000));
     });
   }
 
@@ -76,6 +84,9 @@ public class OrderVerticle extends MeshService {
   protected Future<?> cleanup() {
     vertx.cancelTimer(relayTimer);
     vertx.cancelTimer(sweepTimer);
+    if (recovery != null) {
+      recovery.stop();
+    }
     return database == null ? Future.succeededFuture() : database.close();
   }
 }
