@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.GatewayVerticle;
+import dev.mesh.gateway.bridge.BridgeSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,6 +75,7 @@ class BrowserBridgeTest {
     JsonObject config = cluster.settings()
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
+        .put(BridgeSettings.TCP_PORT, -1) // not used here; its default 7000 may be taken on the machine
         .put(BrowserEdge.MAX_SOCKETS, MAX_SOCKETS)
         .put(BrowserEdge.PING_TIMEOUT_MS, 1500);
     gatewayDeployment = TestCluster.await(
