@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * The order service on {@code mesh.orders}. The endpoint table below is the contract (docs/orders.md):
- * route, action, handler. The saga is in {@link OrderSaga}, its recovery in {@link OrderRecovery}, the
- * event relay in {@link OutboxRelay}.
+ * route, action, handler. The saga's steps are declared in {@link SagaStep} and driven by
+ * {@link OrderSaga}; the sweep that takes waiting and orphaned orders is {@link OrderRecovery}; every
+ * statement (and how instances share the database) is in {@link OrderSql}; the event relay is
+ * {@link OutboxRelay}.
  */
 public class OrderVerticle extends MeshService {
 
