@@ -107,7 +107,9 @@ class OrdersGiveUpTest {
         "Idempotency-Key", UUID.randomUUID().toString());
     assertEquals(202, placed.statusCode(), placed.body());
     String id = new JsonObject(placed.body()).getString("id");
-    JsonObject waiting = new JsonObject(mesh.get("/api/orders/" + id).body());
+    // its first reserve may still be on its way to the dead JVM (then it times out): wait until it waits
+    JsonObject waiting = Eventually.await(Duration.ofSeconds(30), "the order waits for inventory",
+        () -> new JsonObject(mesh.get("/api/orders/" + id).body()), o -> o.containsKey("waitingFor"));
     assertEquals("PENDING", waiting.getString("status"), waiting.encode());
     assertEquals("inventory", waiting.getString("waitingFor"), waiting.encode());
 
