@@ -121,11 +121,15 @@ final class OrderTraffic {
         order -> order.getString("status") != null && !"PENDING".equals(order.getString("status")));
   }
 
-  /** The distinct events of an order, by address, once its final one has arrived (bounded). */
+  /**
+   * The distinct events of an order, by address in the order of the states they announce (arrival order
+   * is not kept), once its final one has arrived (bounded).
+   */
   List<String> awaitEventsOf(String orderId) {
     return Eventually.await(SETTLE, "final event of " + orderId, () -> {
       List<String> seen = new ArrayList<>();
       events.values().stream().filter(e -> orderId.equals(e.getString("orderId")))
+          .sorted(java.util.Comparator.comparing(e -> e.getString("updatedAt")))
           .forEach(e -> seen.add(e.getString("address")));
       return seen;
     }, seen -> seen.stream().anyMatch(a -> !a.equals("events.order.created")));
