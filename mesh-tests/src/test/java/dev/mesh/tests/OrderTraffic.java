@@ -129,7 +129,7 @@ final class OrderTraffic {
     return Eventually.await(SETTLE, "final event of " + orderId, () -> {
       List<String> seen = new ArrayList<>();
       events.values().stream().filter(e -> orderId.equals(e.getString("orderId")))
-          .sorted(java.util.Comparator.comparing(e -> e.getString("updatedAt")))
+          .sorted(java.util.Comparator.comparing(e -> OffsetDateTime.parse(e.getString("updatedAt"))))
           .forEach(e -> seen.add(e.getString("address")));
       return seen;
     }, seen -> seen.stream().anyMatch(a -> !a.equals("events.order.created")));
