@@ -10,6 +10,9 @@ import java.util.function.Function;
  * A service lists its endpoints in one place, so a reader goes from route to handler in one hop.
  * The route's extra metadata tells the gateway what else to do for it: which request headers become
  * input fields ({@link #withHeader}) and which related records a client may embed ({@link #withExpansion}).
+ * It also carries the route's contract, which the gateway publishes at {@code /openapi.json} and enforces
+ * before a request reaches the service: a {@link #summary}, the request {@link #body} as a JSON Schema, the
+ * {@link #query} parameters and the answers it {@link #responds} with.
  */
 public record Endpoint(String action, String method, String path, Function<JsonObject, Future<Reply>> handler,
     JsonObject routeExtras) {
@@ -18,6 +21,14 @@ public record Endpoint(String action, String method, String path, Function<JsonO
   public static final String HEADERS = "headers";
   /** Route metadata key: the expansions a client may ask for with {@code ?expand=a,b}. */
   public static final String EXPAND = "expand";
+  /** Route metadata key: one line saying what the route does. */
+  public static final String SUMMARY = "summary";
+  /** Route metadata key: the JSON Schema (2020-12) of the request body; the gateway refuses a body that fails it. */
+  public static final String BODY = "body";
+  /** Route metadata key: {@code [{"name", "description", "schema"}]}, the query parameters the action reads. */
+  public static final String QUERY = "query";
+  /** Route metadata key: {@code {"201": {"description": ...}}}, the answers the route gives. */
+  public static final String RESPONSES = "responses";
 
   /** An action reachable on the event bus only. */
   public static Endpoint action(String action, Function<JsonObject, Future<Reply>> handler) {
@@ -62,6 +73,33 @@ public record Endpoint(String action, String method, String path, Function<JsonO
         .put("action", fetchAction).put("param", param).put("into", into));
     extras.put(EXPAND, expansions);
     return new Endpoint(action, method, path, handler, extras);
+  }
+
+  public Endpoint summary(String text) {
+    return with(SUMMARY, text);
+  }
+
+  /** The JSON Schema every request body must meet (see {@code dev.mesh.common.contract.Schemas}). */
+  public Endpoint body(JsonObject schema) {
+    return with(BODY, schema.copy());
+  }
+
+  /** A query parameter the action reads (always optional: the action decides what is missing). */
+  public Endpoint query(String name, String description, JsonObject schema) {
+    JsonArray query = routeExtras.getJsonArray(QUERY, new JsonArray()).copy();
+    query.add(new JsonObject().put("name", name).put("description", description).put("schema", schema.copy()));
+    return with(QUERY, query);
+  }
+
+  /** An answer the route gives: its success status, or an error status beyond the ones every route has. */
+  public Endpoint responds(int status, String description) {
+    JsonObject responses = routeExtras.getJsonObject(RESPONSES, new JsonObject()).copy();
+    responses.put(Integer.toString(status), new JsonObject().put("description", description));
+    return with(RESPONSES, responses);
+  }
+
+  private Endpoint with(String key, Object value) {
+    return new Endpoint(action, method, path, handler, routeExtras.copy().put(key, value));
   }
 
   public boolean routed() {
