@@ -7,6 +7,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
+import dev.mesh.gateway.openapi.ApiDocs;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code /api/*}
- * forwarded by {@link ApiForwarder} along the routes the services published in the registry, and
- * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
+ * forwarded by {@link ApiForwarder} along the routes the services published in the registry,
+ * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}), and
+ * {@code /openapi.json} with its explorer at {@code /docs} ({@link ApiDocs}).
  */
 public class GatewayVerticle extends VerticleBase {
 
@@ -104,6 +106,7 @@ public class GatewayVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
+    new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
