@@ -7,5 +7,5 @@ window.ui = SwaggerUIBundle({
   tryItOutEnabled: false,
   displayOperationId: true,
   validatorUrl: null, // no badge fetched from a validator on the internet
-  defaultModelsExpandDepth: 0,
+  defaultModelsExpandDepth: -1, // the schemas are shown with each operation
 });
