@@ -41,6 +41,9 @@ try {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
   page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  // the browser's own report of every refused style, script or connection, besides its console line
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
+    console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`)));
 
   await page.goto(`${gateway}/docs`);
   await page.locator('.opblock').first().waitFor();
@@ -67,6 +70,7 @@ try {
 
   check(violations.length === 0, `the page broke its Content-Security-Policy:\n${violations.join('\n')}`);
   log('ok: no Content-Security-Policy violation');
+  await status.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(screenshots, 'docs.png'), fullPage: false });
 } catch (e) {
   failed = true;

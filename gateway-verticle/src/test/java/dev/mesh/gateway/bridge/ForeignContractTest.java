@@ -97,7 +97,8 @@ class ForeignContractTest {
   }
 
   private JsonObject registration(JsonObject route) {
-    return new JsonObject().put("name", "shapes").put("baseUrl", shapes.url())
+    // alive by health check, however long a loaded machine takes between the test's steps
+    return new JsonObject().put("name", "shapes").put("baseUrl", shapes.url()).put("healthUrl", shapes.url() + "/health")
         .put("routes", new JsonArray().add(route)
             .add(new JsonObject().put("method", "GET").put("path", "/api/shapes/circles/:name")));
   }
