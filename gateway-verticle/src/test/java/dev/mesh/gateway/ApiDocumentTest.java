@@ -136,6 +136,20 @@ class ApiDocumentTest {
   }
 
   @Test
+  void declaredQueryParametersAreCheckedAtTheEdgeAndReachTheServiceAsBefore() throws Exception {
+    HttpResponse<String> tooMany = send("GET", "/api/shop/things?limit=99", null);
+    assertEquals(400, tooMany.statusCode(), tooMany.body());
+    assertEquals(new JsonObject().put("limit", "must be a whole number from 1 to 50"),
+        new JsonObject(tooMany.body()).getJsonObject("fields"));
+    assertEquals(400, send("GET", "/api/shop/things?limit=lots", null).statusCode());
+
+    HttpResponse<String> listed = send("GET", "/api/shop/things?limit=7&colour=red", null);
+    assertEquals(200, listed.statusCode(), listed.body());
+    assertEquals(new JsonObject().put("limit", "7").put("colour", "red"), new JsonObject(listed.body()),
+        "the service still gets query values as strings, undeclared ones too");
+  }
+
+  @Test
   void aRouteWithoutSchemaIsForwardedAsBefore() throws Exception {
     HttpResponse<String> noted = send("POST", "/api/shop/notes", "{\"anything\": [1, 2], \"goes\": true}");
     assertEquals(200, noted.statusCode(), noted.body());
