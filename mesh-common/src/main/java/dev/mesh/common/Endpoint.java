@@ -10,17 +10,12 @@ import java.util.function.Function;
  * A service lists its endpoints in one place, so a reader goes from route to handler in one hop.
  * The route's extra metadata tells the gateway what else to do for it: which request headers become
  * input fields ({@link #withHeader}) and which related records a client may embed ({@link #withExpansion}).
- * It also carries the route's contract, which the gateway publishes at {@code /openapi.json} and enforces
- * before a request reaches the service: a {@link #summary}, the request {@link #body} as a JSON Schema, the
- * {@link #query} parameters and the answers it {@link #responds} with.
  */
 public record Endpoint(String action, String method, String path, Function<JsonObject, Future<Reply>> handler,
     JsonObject routeExtras) {
 
-  /** Route metadata key: {@code {"Header-Name": "inputField"}}. */
-  public static final String HEADERS = "headers";
-  /** Route metadata key: the expansions a client may ask for with {@code ?expand=a,b}. */
-  public static final String EXPAND = "expand";
+  // The route's contract, which the gateway publishes at /openapi.json and enforces before a request
+  // reaches the service (see the contract methods at the end of this class).
   /** Route metadata key: one line saying what the route does. */
   public static final String SUMMARY = "summary";
   /** Route metadata key: the JSON Schema (2020-12) of the request body; the gateway refuses a body that fails it. */
@@ -29,6 +24,11 @@ public record Endpoint(String action, String method, String path, Function<JsonO
   public static final String QUERY = "query";
   /** Route metadata key: {@code {"201": {"description": ...}}}, the answers the route gives. */
   public static final String RESPONSES = "responses";
+
+  /** Route metadata key: {@code {"Header-Name": "inputField"}}. */
+  public static final String HEADERS = "headers";
+  /** Route metadata key: the expansions a client may ask for with {@code ?expand=a,b}. */
+  public static final String EXPAND = "expand";
 
   /** An action reachable on the event bus only. */
   public static Endpoint action(String action, Function<JsonObject, Future<Reply>> handler) {
@@ -75,6 +75,16 @@ public record Endpoint(String action, String method, String path, Function<JsonO
     return new Endpoint(action, method, path, handler, extras);
   }
 
+  public boolean routed() {
+    return path != null;
+  }
+
+  public JsonObject routeJson() {
+    return routeExtras.copy().put("method", method).put("path", path).put("action", action);
+  }
+
+  // --- the route's contract: /openapi.json publishes it, the gateway enforces body and query schemas ---
+
   public Endpoint summary(String text) {
     return with(SUMMARY, text);
   }
@@ -100,13 +110,5 @@ public record Endpoint(String action, String method, String path, Function<JsonO
 
   private Endpoint with(String key, Object value) {
     return new Endpoint(action, method, path, handler, routeExtras.copy().put(key, value));
-  }
-
-  public boolean routed() {
-    return path != null;
-  }
-
-  public JsonObject routeJson() {
-    return routeExtras.copy().put("method", method).put("path", path).put("action", action);
   }
 }
