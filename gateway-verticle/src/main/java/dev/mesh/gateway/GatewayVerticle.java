@@ -7,9 +7,9 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
-import dev.mesh.gateway.openapi.ApiDocs;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
+import dev.mesh.gateway.openapi.ApiDocs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code /api/*}
- * forwarded by {@link ApiForwarder} along the routes the services published in the registry,
- * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}), and
- * {@code /openapi.json} with its explorer at {@code /docs} ({@link ApiDocs}).
+ * forwarded by {@link ApiForwarder} along the routes the services published in the registry, and
+ * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
  */
 public class GatewayVerticle extends VerticleBase {
 
