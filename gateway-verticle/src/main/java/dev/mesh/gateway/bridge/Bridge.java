@@ -3,13 +3,13 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 
 /**
@@ -75,7 +75,7 @@ public final class Bridge {
   /** The routes under {@code /bridge}, to mount with {@code router.route("/bridge/*").subRouter(...)}. */
   public Router router(int bodyLimit) {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    router.route().handler(new RequestBodies(bodyLimit));
     router.route().handler(new BridgeAuth(settings.secret()));
     router.getWithRegex("/?").handler(this::describe);
     router.post("/services").handler(this::register);
