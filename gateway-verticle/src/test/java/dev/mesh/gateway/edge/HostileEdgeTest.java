@@ -10,7 +10,10 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.Registry;
 import dev.mesh.common.testing.Eventually;
+import dev.mesh.common.testing.HostileCorpus;
 import dev.mesh.common.testing.RawCases;
 import dev.mesh.common.testing.RawHttp;
 import dev.mesh.common.testing.TestCluster;
@@ -19,6 +22,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.servicediscovery.Record;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +46,7 @@ class HostileEdgeTest {
   private static Vertx gatewayNode;
   private static Vertx serviceNode;
   private static int port;
+  private static final String SECRET = "corpus-secret";
   private static final List<String> calls = new CopyOnWriteArrayList<>();
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
@@ -75,7 +80,8 @@ class HostileEdgeTest {
     JsonObject config = cluster.settings()
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "vault")
-        .put(GatewayVerticle.BODY_LIMIT, 1024);
+        .put("BRIDGE_SECRET", SECRET)
+        .put("BRIDGE_TCP_PORT", -1);
     TestCluster.await(gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
     TestCluster.await(serviceNode.deployVerticle(new Vault(), new DeploymentOptions().setConfig(cluster.settings())));
     Eventually.await(Duration.ofSeconds(20), "the vault is routed",
@@ -123,6 +129,52 @@ class HostileEdgeTest {
         + "GET /api/vault/items/7 HTTP/1.1\r\nHost: gw\r\n\r\n", true, Duration.ofSeconds(2));
     assertEquals(400, answer.status(), answer.toString());
     assertTrue(answer.after().startsWith("HTTP/1.1 200"), "the next request is served: " + answer);
+  }
+
+  /**
+   * The generated corpus over the vault's routes as the registry publishes them and over every bridge
+   * call as {@code GET /bridge} lists them: no 5xx, every 4xx in the error shape, and no refused request
+   * reaches the service.
+   */
+  @Test
+  void theGeneratedCorpusOverEveryRouteAndBridgeCall() throws Exception {
+    List<HostileCorpus.Route> routes = new ArrayList<>();
+    for (Record record : TestCluster.await(Registry.create(gatewayNode, MeshConfig.of(cluster.settings())).records())) {
+      if (record.getName().equals("vault")) {
+        record.getMetadata().getJsonArray(Registry.ROUTES).forEach(r -> routes.add(new HostileCorpus.Route(
+            ((JsonObject) r).getString("method"), ((JsonObject) r).getString("path"))));
+      }
+    }
+    RawHttp.Answer bridge = RawHttp.exchange(port, "GET /bridge HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + SECRET
+        + "\r\n\r\n", false, Duration.ofSeconds(5));
+    List<HostileCorpus.Route> bridgeRoutes = new ArrayList<>();
+    bridge.json().getJsonArray("routes").forEach(r -> bridgeRoutes.add(new HostileCorpus.Route(
+        ((JsonObject) r).getString("method"), ((JsonObject) r).getString("path"))));
+    assertTrue(routes.size() >= 4 && bridgeRoutes.size() >= 10, routes + " " + bridgeRoutes);
+
+    List<HostileCorpus.Probe> probes = new ArrayList<>(HostileCorpus.forRoutes(routes, route -> route.path().replace(":id", "1")));
+    probes.addAll(HostileCorpus.forBridge(bridgeRoutes, SECRET));
+    List<String> wrong = new ArrayList<>();
+    for (HostileCorpus.Probe probe : probes) {
+      int before = calls.size();
+      RawHttp.Answer answer = RawHttp.exchange(port, probe.bytes(), false, Duration.ofSeconds(10));
+      String problem = HostileCorpus.problem(probe, answer);
+      if (problem == null && probe.expect() == HostileCorpus.Expect.REJECTED && calls.size() != before) {
+        problem = "reached the service: " + calls.get(calls.size() - 1);
+      }
+      if (problem != null) {
+        wrong.add(probe + ": " + problem + " [" + abbreviate(answer.toString()) + "]");
+      }
+    }
+    assertEquals(List.of(), wrong, wrong.size() + " of " + probes.size() + " probes");
+    assertTrue(probes.size() >= 400, "probes: " + probes.size());
+    List<String> errors = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    assertEquals(List.of(), errors, "a client's garbage is not an error of the mesh");
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 
   static String problem(RawCases.RawCase raw, RawHttp.Answer answer) {

@@ -63,6 +63,9 @@ public final class RawHttp {
       }
       InputStream in = socket.getInputStream();
       String head = readHead(in);
+      while (head != null && head.startsWith("HTTP/1.1 1")) {
+        head = readHead(in); // an interim answer (100 Continue): the final one follows
+      }
       if (head == null) {
         return new Answer(-1, "", "", true, "");
       }
