@@ -86,6 +86,7 @@ class HostileCorpusEndToEndTest {
     List<HostileCorpus.Route> bridgeCalls = bridgeCalls();
     List<HostileCorpus.Probe> probes = new ArrayList<>(HostileCorpus.forRoutes(routes, this::realPath));
     probes.addAll(HostileCorpus.forBridge(bridgeCalls, SECRET));
+    probes.addAll(HostileCorpus.forGatewayPaths(List.of("/health", "/ready", "/", "/dashboard/app.js", "/eventbus/info")));
     List<RawCases.RawCase> raw = RawCases.all("/api/users", "DELETE /api/users/" + userId);
     JsonObject before = state();
     Path gatewayLog = Path.of("target", "mesh-logs", "gateway-verticle.log");

@@ -23,6 +23,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +133,28 @@ class HostileEdgeTest {
     assertTrue(answer.after().startsWith("HTTP/1.1 200"), "the next request is served: " + answer);
   }
 
+  @Test
+  void aClientThatLeavesInTheMiddleOfItsBodyIsLoggedAtDebugOnly() throws Exception {
+    Logger faults = (Logger) LoggerFactory.getLogger(ClientFaults.class);
+    Level level = faults.getLevel();
+    faults.setLevel(Level.DEBUG);
+    try {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.getOutputStream().write(("POST /api/vault/items HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      }
+      Eventually.await(Duration.ofSeconds(10), "the gateway notices the client left",
+          () -> logged.list.stream().anyMatch(e -> e.getLoggerName().equals(ClientFaults.class.getName())));
+    } finally {
+      faults.setLevel(level);
+    }
+    List<String> errors = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    assertEquals(List.of(), errors, "a client that leaves is no error of the mesh");
+    assertEquals(List.of(), calls, "a body that never arrived runs nothing");
+  }
+
   /**
    * The generated corpus over the vault's routes as the registry publishes them and over every bridge
    * call as {@code GET /bridge} lists them: no 5xx, every 4xx in the error shape, and no refused request
@@ -154,6 +178,7 @@ class HostileEdgeTest {
 
     List<HostileCorpus.Probe> probes = new ArrayList<>(HostileCorpus.forRoutes(routes, route -> route.path().replace(":id", "1")));
     probes.addAll(HostileCorpus.forBridge(bridgeRoutes, SECRET));
+    probes.addAll(HostileCorpus.forGatewayPaths(List.of("/health", "/ready", "/", "/dashboard/app.js", "/eventbus/info")));
     List<String> wrong = new ArrayList<>();
     for (HostileCorpus.Probe probe : probes) {
       int before = calls.size();

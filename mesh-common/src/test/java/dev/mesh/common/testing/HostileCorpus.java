@@ -194,6 +194,25 @@ public final class HostileCorpus {
   }
 
   /**
+   * The gateway's own paths (health, readiness, the dashboard, the browsers' event-bus bridge): they
+   * take no body, so every probe is {@link Expect#NO_FAULT}: below 500, and any 4xx in the error shape.
+   */
+  public static List<Probe> forGatewayPaths(List<String> paths) {
+    List<Probe> probes = new ArrayList<>();
+    for (String path : paths) {
+      for (String suffix : List.of("", "/%zz", "%", "/..%2f..%2fetc%2fpasswd", "/%00", "?a=%zz", "?a=1&a=2", "?x=" + "q".repeat(3000))) {
+        probes.add(probe("gateway", "GET", path + suffix, Map.of(), null, Expect.NO_FAULT, Set.of()));
+      }
+      for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "TRACE", "OPTIONS", "BREW")) {
+        probes.add(probe("gateway", method, path, json(), "{".getBytes(StandardCharsets.UTF_8), Expect.NO_FAULT, Set.of()));
+      }
+      probes.add(probe("gateway", "GET", path, Map.of("Content-Type", "application/x-www-form-urlencoded"),
+          "a=1".getBytes(StandardCharsets.UTF_8), Expect.NO_FAULT, Set.of()));
+    }
+    return probes;
+  }
+
+  /**
    * The bridge's calls ({@code routes} as {@code GET /bridge} lists them), each without and with a wrong
    * credential, with bad bodies and hostile ids; and per call what only it takes: addresses, registered
    * route paths, subscription patterns.
