@@ -32,14 +32,18 @@ public final class RequestBodies implements Handler<RoutingContext> {
     String type = ctx.request().getHeader("Content-Type");
     String lower = type == null ? "" : type.trim().toLowerCase(Locale.ROOT);
     if (lower.startsWith("multipart/")) {
-      ctx.fail(new MeshError(415, "unsupported_media_type", "multipart bodies are not accepted; send JSON", null));
+      refuse(ctx, "multipart bodies are not accepted; send JSON");
       return;
     }
     if (lower.startsWith("application/x-www-form-urlencoded") && !FORM_METHODS.contains(ctx.request().method())) {
-      ctx.fail(new MeshError(415, "unsupported_media_type", "a " + ctx.request().method()
-          + " request cannot carry a form body; send JSON", null));
+      refuse(ctx, "a " + ctx.request().method() + " request cannot carry a form body; send JSON");
       return;
     }
     bodies.handle(ctx);
+  }
+
+  private static void refuse(RoutingContext ctx, String message) {
+    ClientFaults.rejected(ClientFaults.Kind.BAD_REQUEST, 415, ctx.request(), message);
+    ctx.fail(new MeshError(415, "unsupported_media_type", message, null));
   }
 }

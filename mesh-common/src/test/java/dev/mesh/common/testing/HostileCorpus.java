@@ -113,6 +113,10 @@ public final class HostileCorpus {
     Set<Integer> form = Set.of(400, 415);
     probes.add(probe("body", route.method(), path, Map.of("Content-Type", "application/x-www-form-urlencoded"),
         "a=1&b=%zz&c".getBytes(StandardCharsets.UTF_8), Expect.REJECTED, form));
+    probes.add(probe("body", route.method(), path, Map.of("Content-Type", "application/x-www-form-urlencoded"),
+        "a=1&".repeat(3000).getBytes(StandardCharsets.UTF_8), Expect.REJECTED, form));
+    probes.add(probe("body", route.method(), path, Map.of("Content-Type", "application/x-www-form-urlencoded"),
+        ("a=" + "v".repeat(20_000)).getBytes(StandardCharsets.UTF_8), Expect.REJECTED, form));
     String multipart = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + FORM_FIELDS.encode() + "\r\n--b--\r\n";
     probes.add(probe("body", route.method(), path, Map.of("Content-Type", "multipart/form-data; boundary=b"),
         multipart.getBytes(StandardCharsets.UTF_8), Expect.REJECTED, form));
