@@ -59,7 +59,7 @@ public final class StrictFraming implements Handler<HttpConnection> {
   @Override
   public void handle(HttpConnection connection) {
     if (!(connection instanceof ConnectionBase base)) {
-      return; // HTTP/2 frames carry their own lengths
+      return;
     }
     ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
     ChannelHandler decoder = pipeline.get(DECODER);
