@@ -11,6 +11,7 @@ import dev.mesh.gateway.edge.EdgeServer;
 import dev.mesh.gateway.edge.RequestBodies;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
+import dev.mesh.gateway.openapi.ApiDocs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -105,6 +106,7 @@ public class GatewayVerticle extends VerticleBase {
         .handler(new RequestBodies(bodyLimit))
         .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
+    new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
