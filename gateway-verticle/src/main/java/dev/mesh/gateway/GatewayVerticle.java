@@ -7,6 +7,8 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
+import dev.mesh.gateway.edge.EdgeServer;
+import dev.mesh.gateway.edge.RequestBodies;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
 import dev.mesh.gateway.openapi.ApiDocs;
@@ -17,7 +19,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -81,7 +82,7 @@ public class GatewayVerticle extends VerticleBase {
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
         .compose(v -> browsers.start())
-        .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
+        .compose(v -> EdgeServer.create(vertx, settings).requestHandler(router()).listen(port, host))
         .onSuccess(s -> {
           server = s;
           log.info("gateway listening on http://{}:{}", host, s.actualPort());
@@ -102,14 +103,14 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.route("/api/*")
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+        .handler(new RequestBodies(bodyLimit))
         .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
-    router.route().failureHandler(HttpErrors::write);
+    HttpErrors.install(router);
     return router;
   }
 
