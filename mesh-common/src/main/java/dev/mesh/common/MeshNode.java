@@ -26,10 +26,14 @@ public final class MeshNode {
   /** A Vert.x instance joined to the mesh cluster described by {@code cluster.xml} and the settings. */
   public static Future<Vertx> clustered(MeshConfig settings) {
     VertxOptions options = new VertxOptions();
-    // the event bus talks to other nodes on the same interface Hazelcast uses: loopback by default
+    // the event bus talks to other nodes on the interface Hazelcast uses (loopback by default), on a
+    // fixed port when a firewall needs one, and announces the address the other nodes reach it at
+    int eventBusPort = settings.getInt(ClusterConfig.EVENTBUS_PORT, 0);
     options.getEventBusOptions()
-        .setHost(settings.get(ClusterConfig.HOST, "127.0.0.1"))
-        .setPort(settings.getInt("MESH_EVENTBUS_PORT", 0));
+        .setHost(ClusterConfig.host(settings))
+        .setPort(eventBusPort)
+        .setClusterPublicHost(ClusterConfig.publicHost(settings))
+        .setClusterPublicPort(eventBusPort > 0 ? eventBusPort : -1);
     return Vertx.builder()
         .with(options)
         .withClusterManager(new HazelcastClusterManager(ClusterConfig.load(settings)))
