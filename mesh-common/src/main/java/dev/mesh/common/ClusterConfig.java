@@ -19,6 +19,7 @@ public final class ClusterConfig {
   public static final String HOST = "MESH_CLUSTER_HOST";
   public static final String PUBLIC_HOST = "MESH_CLUSTER_PUBLIC_HOST";
   public static final String PORT = "MESH_CLUSTER_PORT";
+  public static final String PORT_COUNT = "MESH_CLUSTER_PORT_COUNT";
   public static final String MEMBERS = "MESH_CLUSTER_MEMBERS";
   public static final String NAME = "MESH_CLUSTER_NAME";
   public static final String JOIN = "MESH_CLUSTER_JOIN";
@@ -59,10 +60,15 @@ public final class ClusterConfig {
   static Config apply(Config config, MeshConfig settings) {
     String host = host(settings);
     int port = settings.getInt(PORT, 5701);
+    // how many ports from MESH_CLUSTER_PORT a node may take, and are tried on a member given without one.
+    // Keep it at the most JVMs a host runs: while a split lasts, each port that nobody listens on costs
+    // the split-brain search up to 5 s per round, so 20 of them delay a merge by minutes.
+    int portCount = settings.getInt(PORT_COUNT, 20);
 
     config.setClusterName(settings.get(NAME, config.getClusterName()));
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(port).setPortAutoIncrement(true).setPortCount(20);
+    network.setPort(port).setPortAutoIncrement(true).setPortCount(portCount);
+    config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(portCount));
     network.getInterfaces().setEnabled(true).clear().addInterface(host);
     // no port: Hazelcast announces the port it bound, wherever auto-increment put it
     network.setPublicAddress(publicHost(settings));
@@ -79,7 +85,7 @@ public final class ClusterConfig {
       case TCP_IP -> {
         tcpIp.setEnabled(true);
         join.getKubernetesConfig().setEnabled(false);
-        // a member without a port is tried on the 20 ports from this node's own port up
+        // a member without a port is tried on the MESH_CLUSTER_PORT_COUNT ports from this node's own port up
         Arrays.stream(settings.get(MEMBERS, host).split(",")).map(String::trim).filter(m -> !m.isEmpty())
             .forEach(tcpIp::addMember);
       }

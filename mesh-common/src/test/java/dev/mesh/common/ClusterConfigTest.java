@@ -31,6 +31,7 @@ class ClusterConfigTest {
     assertEquals(List.of("127.0.0.1"), List.copyOf(config.getNetworkConfig().getInterfaces().getInterfaces()));
     assertEquals("127.0.0.1", config.getNetworkConfig().getPublicAddress());
     assertEquals(5701, config.getNetworkConfig().getPort());
+    assertEquals(20, config.getNetworkConfig().getPortCount());
   }
 
   @Test
@@ -39,7 +40,10 @@ class ClusterConfigTest {
         .put(ClusterConfig.HOST, "10.213.14.3")
         .put(ClusterConfig.MEMBERS, "10.213.14.1, 10.213.14.2:5801 ,10.213.14.3")
         .put(ClusterConfig.PORT, 5801)
+        .put(ClusterConfig.PORT_COUNT, 2)
         .put(ClusterConfig.NAME, "shop")));
+    assertEquals(2, config.getNetworkConfig().getPortCount(), "each host runs two JVMs at most");
+    assertEquals("2", config.getProperty("hazelcast.tcp.join.port.try.count"));
     assertEquals("shop", config.getClusterName());
     assertEquals(List.of("10.213.14.1", "10.213.14.2:5801", "10.213.14.3"),
         config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
