@@ -32,8 +32,7 @@ public final class MeshNode {
     options.getEventBusOptions()
         .setHost(ClusterConfig.host(settings))
         .setPort(eventBusPort)
-        .setClusterPublicHost(ClusterConfig.publicHost(settings))
-        .setClusterPublicPort(eventBusPort > 0 ? eventBusPort : -1);
+        .setClusterPublicHost(ClusterConfig.publicHost(settings));
     return Vertx.builder()
         .with(options)
         .withClusterManager(new HazelcastClusterManager(ClusterConfig.load(settings)))
