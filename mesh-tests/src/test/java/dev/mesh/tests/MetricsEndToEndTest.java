@@ -114,7 +114,7 @@ class MetricsEndToEndTest {
         "POST /api/users 201", 3.0,
         "GET /api/users/:id 200", 3.0,
         "GET /api/users/:id 400", 2.0);
-    Eventually.await(SCRAPED, byRoute, () -> series(byRoute, "route", "method", "status"), expected::equals);
+    Eventually.await(SCRAPED, byRoute, () -> series(byRoute, "method", "route", "status"), expected::equals);
     awaitValue("mesh_gateway_rejected_total{reason=\"bad_input\"}", 2.0);
     // the histogram answers quantiles per route
     awaitPositive("histogram_quantile(0.99, sum by (le) (mesh_gateway_requests_seconds_bucket{"
