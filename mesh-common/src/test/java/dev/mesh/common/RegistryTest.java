@@ -106,15 +106,8 @@ class RegistryTest {
     other.close();
   }
 
-  private List<Record> waitForRecords(int expected) throws InterruptedException {
-    List<Record> records = List.of();
-    for (int i = 0; i < 100; i++) { // bounded: 10 s
-      records = TestCluster.await(registryA.records());
-      if (records.size() == expected) {
-        return records;
-      }
-      Thread.sleep(100);
-    }
-    return records;
+  private List<Record> waitForRecords(int expected) {
+    return Eventually.await(Duration.ofSeconds(10), expected + " records",
+        () -> TestCluster.await(registryA.records()), records -> records.size() == expected);
   }
 }
