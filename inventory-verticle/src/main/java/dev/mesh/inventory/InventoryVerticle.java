@@ -1,8 +1,7 @@
 package dev.mesh.inventory;
 
-import dev.mesh.common.Database;
 import dev.mesh.common.Endpoint;
-import dev.mesh.common.MeshService;
+import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -10,9 +9,8 @@ import java.util.List;
  * The inventory service on {@code mesh.inventory}. The endpoint table below is the whole contract: route,
  * action, handler (see docs/inventory.md). The order saga calls the stock actions on the event bus.
  */
-public class InventoryVerticle extends MeshService {
+public class InventoryVerticle extends DatabaseService {
 
-  private Database database;
   private ProductHandlers products;
   private ReservationHandlers reservations;
 
@@ -23,8 +21,7 @@ public class InventoryVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> {
-      database = db;
+    return openDatabase().onSuccess(db -> {
       InventoryEvents events = new InventoryEvents(vertx);
       products = new ProductHandlers(new ProductStore(db.pool()), events);
       reservations = new ReservationHandlers(new StockStore(db.pool()), events);
@@ -43,10 +40,5 @@ public class InventoryVerticle extends MeshService {
         Endpoint.post("/api/inventory/reservations", "reserve", reservations::reserveStock),
         Endpoint.post("/api/inventory/reservations/:orderId/release", "release", reservations::releaseStock),
         Endpoint.post("/api/inventory/reservations/:orderId/commit", "commit", reservations::commitStock));
-  }
-
-  @Override
-  protected Future<?> cleanup() {
-    return database == null ? Future.succeededFuture() : database.close();
   }
 }

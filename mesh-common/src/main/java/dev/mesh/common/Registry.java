@@ -27,6 +27,8 @@ public final class Registry {
   public static final String INSTANCE = "instance";
   public static final String VERSION = "version";
   public static final String ROUTES = "routes";
+  /** Why an instance marked its record DOWN. */
+  public static final String REASON = "reason";
   public static final String TYPE = "mesh-service";
   public static final String REAP_INTERVAL = "MESH_REAP_INTERVAL_MS";
 
@@ -75,8 +77,19 @@ public final class Registry {
     return Future.join(all).mapEmpty();
   }
 
+  /** Records a router may send to: those of instances that say they can serve. */
   public Future<List<Record>> records() {
     return discovery.getRecords(r -> r.getStatus() == Status.UP);
+  }
+
+  /** Every record, also those of instances that marked themselves DOWN. */
+  public Future<List<Record>> allRecords() {
+    return discovery.getRecords(r -> true, true);
+  }
+
+  /** Publishes a changed record (same registration), e.g. its status. */
+  public Future<Record> update(Record record) {
+    return discovery.update(record);
   }
 
   /** Runs the handler whenever a record is published, updated or removed anywhere in the cluster. */
@@ -90,7 +103,7 @@ public final class Registry {
    */
   public Future<Integer> reap() {
     Set<String> members = new HashSet<>(Cluster.members(vertx));
-    return records().compose(records -> {
+    return allRecords().compose(records -> {
       List<Record> orphans = records.stream()
           .filter(r -> r.getMetadata() != null && r.getMetadata().getString(NODE) != null)
           .filter(r -> !members.contains(r.getMetadata().getString(NODE)))

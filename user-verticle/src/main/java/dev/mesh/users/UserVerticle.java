@@ -1,8 +1,7 @@
 package dev.mesh.users;
 
-import dev.mesh.common.Database;
 import dev.mesh.common.Endpoint;
-import dev.mesh.common.MeshService;
+import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -10,9 +9,8 @@ import java.util.List;
  * The users service on {@code mesh.users}. The endpoint table below is the whole contract: route, action,
  * handler (see docs/users.md).
  */
-public class UserVerticle extends MeshService {
+public class UserVerticle extends DatabaseService {
 
-  private Database database;
   private UserHandlers handlers;
 
   @Override
@@ -22,8 +20,7 @@ public class UserVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> {
-      database = db;
+    return openDatabase().onSuccess(db -> {
       handlers = new UserHandlers(new UserStore(db.pool()), new UserEvents(vertx));
     });
   }
@@ -36,10 +33,5 @@ public class UserVerticle extends MeshService {
         Endpoint.get("/api/users", "list", handlers::listUsers),
         Endpoint.patch("/api/users/:id", "update", handlers::updateUser),
         Endpoint.delete("/api/users/:id", "delete", handlers::deleteUser));
-  }
-
-  @Override
-  protected Future<?> cleanup() {
-    return database == null ? Future.succeededFuture() : database.close();
   }
 }
