@@ -30,6 +30,8 @@ public final class Registry {
   /** Why an instance marked its record DOWN. */
   public static final String REASON = "reason";
   public static final String TYPE = "mesh-service";
+  /** A gateway instance: location {@code {"url": "http://host:port"}}; never routed to. */
+  public static final String GATEWAY_TYPE = "mesh-gateway";
   public static final String REAP_INTERVAL = "MESH_REAP_INTERVAL_MS";
 
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
