@@ -28,6 +28,10 @@ public final class Database {
   public static final String POOL_SIZE = "MESH_PG_POOL_SIZE";
   /** The address the embedded server listens on (besides loopback) and instances connect to. */
   public static final String HOST = "MESH_PG_HOST";
+  /** Networks (pg_hba address) admitted to an embedded server on a non-loopback MESH_PG_HOST. */
+  public static final String ALLOW = "MESH_PG_ALLOW";
+  /** The postgres role's password for those connections; unset: made at first start (pg.password). */
+  public static final String PASSWORD = "MESH_PG_PASSWORD";
   /** How long a health check may take before the database counts as unreachable. */
   public static final String CHECK_TIMEOUT_MS = "MESH_PG_CHECK_TIMEOUT_MS";
 
@@ -63,10 +67,10 @@ public final class Database {
         connect = PgConnectOptions.fromUri(uri);
       } else {
         Path dir = Path.of(settings.get(DATA_DIR, "var/data"), service, "pg").toAbsolutePath();
-        embedded = EmbeddedServer.join(dir, host);
+        embedded = EmbeddedServer.join(dir, host, settings.get(ALLOW, "samenet"), settings.get(PASSWORD, null));
         boolean everywhere = host.equals("*") || host.equals("0.0.0.0");
         connect = new PgConnectOptions().setHost(everywhere ? "127.0.0.1" : host).setPort(embedded.port())
-            .setDatabase("postgres").setUser("postgres").setPassword("postgres");
+            .setDatabase("postgres").setUser("postgres").setPassword(embedded.password());
       }
       try {
         migrate(service, connect);

@@ -50,6 +50,7 @@ final class EmbeddedServer {
   private final Path portFile;
   private Leases.Lease lease;
   private volatile int port;
+  private String password = "postgres";
 
   private EmbeddedServer(Path dir, String listenHost) {
     this.dir = dir;
@@ -59,8 +60,11 @@ final class EmbeddedServer {
     this.portFile = dir.resolveSibling("pg.port");
   }
 
-  /** Uses the server running on {@code dir}, or starts one; blocking. */
-  static EmbeddedServer join(Path dir, String listenHost) throws IOException {
+  /**
+   * Uses the server running on {@code dir}, or starts one; blocking. On an address other than loopback
+   * it also admits connections from {@code allow} (pg_hba, scram-sha-256) with {@link #password()}.
+   */
+  static EmbeddedServer join(Path dir, String listenHost, String allow, String password) throws IOException {
     Files.createDirectories(dir.getParent());
     EmbeddedServer server = new EmbeddedServer(dir, listenHost);
     server.underControl(() -> {
@@ -72,12 +76,24 @@ final class EmbeddedServer {
           server.rememberBinaries();
         }
         log.info("using the PostgreSQL already running on {} (port {})", dir, server.port);
+        if (!server.loopbackOnly()) {
+          server.password = RemoteAccess.password(dir, password);
+        }
       } else {
         // instances of other JVMs still connect to the old port: keep it
         server.port = server.start(server.leases.othersAlive(server.lease) > 0);
+        if (!server.loopbackOnly()) {
+          // the starter admits the others (pg_hba and the role's password live in the data directory)
+          server.password = RemoteAccess.admit(dir, server.port, allow, password);
+        }
       }
     });
     return server;
+  }
+
+  /** The password of the postgres role for connections that are not from loopback (loopback is trusted). */
+  String password() {
+    return password;
   }
 
   int port() {
@@ -208,20 +224,22 @@ final class EmbeddedServer {
   }
 
   private void stop() throws IOException {
+    OptionalInt pid = runningPid();
     EmbeddedPostgres mine = STARTED_HERE.remove(dir);
     if (mine != null) {
       log.info("stopping PostgreSQL on {}: no other instance uses it", dir);
-      mine.close();
-      return;
+      mine.close(); // pg_ctl stop, fast mode
+    } else if (pid.isPresent()) {
+      log.info("stopping PostgreSQL pid {} on {}: no other instance uses it", pid.getAsInt(), dir);
+      try {
+        // SIGINT is PostgreSQL's fast shutdown: sessions end, the data is checkpointed
+        new ProcessBuilder("kill", "-INT", Integer.toString(pid.getAsInt())).inheritIO().start().waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    OptionalInt pid = runningPid();
-    if (pid.isEmpty()) {
-      return;
-    }
-    log.info("stopping PostgreSQL pid {} on {}: no other instance uses it", pid.getAsInt(), dir);
-    try {
-      // SIGINT is PostgreSQL's fast shutdown: sessions end, the data is checkpointed
-      new ProcessBuilder("kill", "-INT", Integer.toString(pid.getAsInt())).inheritIO().start().waitFor();
+    // stopped means gone: the next instance must not find a server on its way out
+    if (pid.isPresent()) {
       ProcessHandle.of(pid.getAsInt()).ifPresent(p -> {
         try {
           p.onExit().get(30, TimeUnit.SECONDS);
@@ -229,8 +247,6 @@ final class EmbeddedServer {
           log.warn("PostgreSQL pid {} did not stop within 30 s", pid.getAsInt());
         }
       });
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -301,11 +317,14 @@ final class EmbeddedServer {
     }
   }
 
+  private boolean loopbackOnly() {
+    return listenHost.equals("127.0.0.1") || listenHost.equals("localhost");
+  }
+
   // loopback always, for the instances of this machine (and zonky's own readiness probe)
   private String listenAddresses() {
-    boolean loopback = listenHost.equals("127.0.0.1") || listenHost.equals("localhost");
     boolean everywhere = listenHost.equals("*") || listenHost.equals("0.0.0.0");
-    return loopback ? "127.0.0.1" : everywhere ? "*" : "127.0.0.1," + listenHost;
+    return loopbackOnly() ? "127.0.0.1" : everywhere ? "*" : "127.0.0.1," + listenHost;
   }
 
   private interface Work {
