@@ -82,6 +82,7 @@ class MeshScriptTest {
       }
     } finally {
       log.info("./mesh down: {}", mesh(env, "down"));
+      keepLogs();
     }
     try (var pidFiles = Files.list(varDir.resolve("run"))) {
       assertEquals(List.of(), pidFiles.toList(), "down removes every pid file");
@@ -89,6 +90,17 @@ class MeshScriptTest {
     for (String service : List.of("users", "inventory", "orders")) {
       assertTrue(!Files.exists(varDir.resolve("data").resolve(service).resolve("pg").resolve("postmaster.pid")),
           service + "'s PostgreSQL stopped with its last instance");
+    }
+  }
+
+  // the var dir is the test's: its logs go where the other end-to-end tests keep theirs
+  private void keepLogs() throws IOException {
+    Path kept = Path.of("target", "mesh-logs", "mesh-script");
+    Files.createDirectories(kept);
+    try (var logs = Files.list(varDir.resolve("log"))) {
+      for (Path log : logs.toList()) {
+        Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     }
   }
 
