@@ -48,6 +48,7 @@ public abstract class MeshService extends VerticleBase {
   private Record record;
   private boolean serving;
   private boolean checking;
+  private boolean stopping;
   private long healthTimer = -1;
   private int inFlight;
   private Promise<Void> drained;
@@ -108,6 +109,7 @@ public abstract class MeshService extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true; // a check under way must not consume again
     vertx.cancelTimer(healthTimer);
     return registry.unpublishAll()
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
@@ -144,8 +146,8 @@ public abstract class MeshService extends VerticleBase {
     } catch (RuntimeException e) {
       check = Future.failedFuture(e);
     }
-    check.compose(ok -> serving ? Future.succeededFuture() : resume(),
-            failure -> serving ? withdraw(failure) : Future.succeededFuture())
+    check.compose(ok -> serving || stopping ? Future.succeededFuture() : resume(),
+            failure -> serving && !stopping ? withdraw(failure) : Future.succeededFuture())
         .onComplete(done -> checking = false);
   }
 
