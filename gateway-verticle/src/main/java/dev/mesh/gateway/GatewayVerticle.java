@@ -10,6 +10,7 @@ import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
+import dev.mesh.gateway.openapi.ApiDocs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -119,6 +120,7 @@ public class GatewayVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
+    new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));

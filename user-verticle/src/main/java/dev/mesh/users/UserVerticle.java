@@ -1,6 +1,7 @@
 package dev.mesh.users;
 
 import dev.mesh.common.Endpoint;
+import dev.mesh.common.contract.Schemas;
 import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
@@ -28,10 +29,23 @@ public class UserVerticle extends DatabaseService {
   @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/users", "create", handlers::createUser),
-        Endpoint.get("/api/users/:id", "get", handlers::getUser),
-        Endpoint.get("/api/users", "list", handlers::listUsers),
-        Endpoint.patch("/api/users/:id", "update", handlers::updateUser),
-        Endpoint.delete("/api/users/:id", "delete", handlers::deleteUser));
+        Endpoint.post("/api/users", "create", handlers::createUser)
+            .summary("Create a user").body(UserSchemas.NEW_USER)
+            .responds(201, "the new user").responds(409, "a user with this email exists"),
+        Endpoint.get("/api/users/:id", "get", handlers::getUser)
+            .summary("Read a user").responds(200, "the user").responds(404, "no such user"),
+        Endpoint.get("/api/users", "list", handlers::listUsers)
+            .summary("List users, oldest first, a page at a time")
+            .query("limit", "page size (default " + UserValidation.PAGE_DEFAULT + ")",
+                Schemas.wholeNumber(1, UserValidation.PAGE_MAX))
+            .query("after", "the 'next' cursor of the previous page", Schemas.string())
+            .responds(200, "{items, next}: a page of users and the cursor of the next page (null at the end)"),
+        Endpoint.patch("/api/users/:id", "update", handlers::updateUser)
+            .summary("Change a user's email or name").body(UserSchemas.USER_CHANGES)
+            .responds(200, "the changed user").responds(404, "no such user")
+            .responds(409, "a user with this email exists"),
+        Endpoint.delete("/api/users/:id", "delete", handlers::deleteUser)
+            .summary("Delete a user").responds(200, "the deleted user, with deleted: true")
+            .responds(404, "no such user"));
   }
 }

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
 record Registration(String name, String baseUrl, List<Route> routes, List<String> addresses,
     List<String> subscriptions, String healthUrl, String messagesUrl, String eventsUrl, String version) {
 
-  record Route(String method, String path) {
+  /** A proxied route, and its contract (summary, body schema, query, responses; see RouteContract). */
+  record Route(String method, String path, JsonObject contract) {
     JsonObject toJson() {
-      return new JsonObject().put("method", method).put("path", path);
+      return contract.copy().put("method", method).put("path", path);
     }
   }
 
@@ -46,12 +47,14 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
       baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
     }
     List<Route> routes = new ArrayList<>();
-    for (Object item : array(json, "routes", problems)) {
-      Route route = route(item, name);
-      if (route == null) {
+    List<Object> declaredRoutes = array(json, "routes", problems);
+    for (int i = 0; i < declaredRoutes.size(); i++) {
+      int known = problems.size();
+      Route route = route(declaredRoutes.get(i), name, "routes[" + i + "]", problems);
+      if (route == null && problems.size() == known) { // not a route at all, rather than a bad contract
         problems.put("routes", "each route is {\"method\": \"GET|POST|PUT|PATCH|DELETE\", \"path\": \"/api/"
             + (name == null ? "<name>" : name) + "/...\"} with ':param' segments");
-      } else {
+      } else if (route != null) {
         routes.add(route);
       }
     }
@@ -86,7 +89,7 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
   }
 
   /** A route must live under the service's own prefix, so no service can take over another's paths. */
-  private static Route route(Object item, String name) {
+  private static Route route(Object item, String name, String where, JsonObject problems) {
     if (!(item instanceof JsonObject json) || name == null) {
       return null;
     }
@@ -104,7 +107,8 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
         return null;
       }
     }
-    return new Route(method, path);
+    JsonObject contract = RouteContract.read(json, where, problems);
+    return contract == null ? null : new Route(method, path, contract);
   }
 
   private static List<Object> array(JsonObject json, String field, JsonObject problems) {

@@ -37,6 +37,7 @@ public final class ApiForwarder implements Handler<RoutingContext> {
   private final long timeoutMs;
   private final ForeignRouteProxy foreignRoutes;
   private final Expander expander;
+  private final RequestValidation validation = new RequestValidation();
 
   public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs,
       ForeignRouteProxy foreignRoutes) {
@@ -63,6 +64,12 @@ public final class ApiForwarder implements Handler<RoutingContext> {
     }
     if (match == null) {
       ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
+      return;
+    }
+    try {
+      validation.check(ctx, match.route()); // a bad body never reaches the service, nor counts against it
+    } catch (MeshError e) {
+      ctx.fail(e);
       return;
     }
     if (breakers.state(service) == CircuitBreakerState.OPEN) {
