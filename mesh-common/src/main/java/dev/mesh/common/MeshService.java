@@ -37,6 +37,8 @@ public abstract class MeshService extends VerticleBase {
   /** Local shared map: service name to "UP" or the reason it cannot serve; read by the node's /health. */
   public static final String HEALTH_MAP = "mesh.health";
   private static final long DRAIN_BOUND_MS = 10_000;
+  /** How long a stopping instance stays on the bus after leaving its address (senders learn late). */
+  public static final String LEAVE_GRACE_MS = "MESH_LEAVE_GRACE_MS";
 
   private static final Logger log = LoggerFactory.getLogger(MeshService.class);
 
@@ -115,6 +117,9 @@ public abstract class MeshService extends VerticleBase {
     vertx.cancelTimer(healthTimer);
     return registry.unpublishAll()
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+        // a node that sent before it saw the consumer go still sends here for a moment: stay to answer
+        // "no handler" (which the gateway sends on) instead of closing the connection under the message
+        .eventually(() -> vertx.timer(settings.getInt(LEAVE_GRACE_MS, 1500)).mapEmpty())
         .eventually(this::drain)
         .eventually(this::cleanup)
         .eventually(() -> {
