@@ -1,5 +1,6 @@
 package dev.mesh.tests;
 
+import dev.mesh.common.testing.Eventually;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +31,8 @@ final class MeshProcesses implements AutoCloseable {
   private final Path logs;
   private final Path dataDir;
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  /** How each foreign service was started, to start it again. */
+  private final Map<String, String[]> foreignCommands = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final String gateway;
 
@@ -121,6 +124,7 @@ final class MeshProcesses implements AutoCloseable {
    * mesh's gateway on a free port of its own; logs in target/mesh-logs/<name>.log.
    */
   Process startForeign(String name, String... command) throws IOException {
+    foreignCommands.put(name, command);
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(root.toFile())
         .redirectErrorStream(true)
@@ -147,6 +151,24 @@ final class MeshProcesses implements AutoCloseable {
 
   Process process(String service) {
     return processes.get(service);
+  }
+
+  /**
+   * Starts again every service (JVM or foreign) of this mesh that is no longer running, so that a test
+   * which stopped or killed one leaves the next test a whole mesh. The names it started; the caller waits
+   * for them (for JVMs, {@link #awaitReady}).
+   */
+  List<String> restartStopped() throws IOException {
+    List<String> stopped = processes.entrySet().stream().filter(p -> !p.getValue().isAlive())
+        .map(Map.Entry::getKey).toList();
+    for (String name : stopped) {
+      if (foreignCommands.containsKey(name)) {
+        startForeign(name, foreignCommands.get(name));
+      } else {
+        start(name);
+      }
+    }
+    return stopped;
   }
 
   HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
@@ -188,27 +210,16 @@ final class MeshProcesses implements AutoCloseable {
 
   /** The /ready body once it answers 200 (bounded: start-up of 4 JVMs and 3 PostgreSQL servers). */
   JsonObject awaitReady(Duration bound) throws InterruptedException {
-    long deadline = System.nanoTime() + bound.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> ready = get("/ready", Duration.ofSeconds(2));
-        last = ready.statusCode() + " " + ready.body();
-        if (ready.statusCode() == 200) {
-          return new JsonObject(ready.body());
-        }
-      } catch (IOException notYet) {
-        last = notYet.toString();
-      }
+    HttpResponse<String> ready = Eventually.await(bound, "the mesh ready", () -> {
       for (Map.Entry<String, Process> p : processes.entrySet()) {
-        if (!p.getValue().isAlive()) {
-          throw new IllegalStateException(p.getKey() + " exited with " + p.getValue().exitValue()
+        if (!p.getValue().isAlive()) { // it will not become ready: say why at once
+          throw new AssertionError(p.getKey() + " exited with " + p.getValue().exitValue()
               + "; see " + logs.resolve(p.getKey() + ".log"));
         }
       }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException("the mesh was not ready in " + bound + "; last /ready: " + last);
+      return get("/ready", Duration.ofSeconds(2));
+    }, answer -> answer.statusCode() == 200);
+    return new JsonObject(ready.body());
   }
 
   /** SIGTERM to every JVM still running, a bounded wait, then SIGKILL; then any orphaned PostgreSQL. */
