@@ -6,8 +6,13 @@ import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Registry;
+import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
+import dev.mesh.gateway.edge.EdgeServer;
+import dev.mesh.gateway.edge.RequestBodies;
+import dev.mesh.gateway.observe.RequestObserver;
+import dev.mesh.gateway.observe.ServiceGauges;
 import dev.mesh.gateway.routing.ApiForwarder;
 import dev.mesh.gateway.routing.RouteTable;
 import dev.mesh.gateway.openapi.ApiDocs;
@@ -20,7 +25,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code /api/*}
+ * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code GET /metrics}
+ * (Prometheus), {@code /api/*}
  * forwarded by {@link ApiForwarder} along the routes the services published in the registry, and
  * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
  */
@@ -62,6 +67,7 @@ public class GatewayVerticle extends VerticleBase {
   private Bridge bridge;
   private BrowserEdge browsers;
   private final String instanceId = UUID.randomUUID().toString();
+  private ServiceGauges serviceGauges;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -72,6 +78,7 @@ public class GatewayVerticle extends VerticleBase {
     required = Arrays.stream(settings.get(REQUIRED_SERVICES, "users,inventory,orders").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
     table = new RouteTable(required);
+    serviceGauges = new ServiceGauges(MeshMetrics.registry(vertx));
     breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),
         settings.getInt(BREAKER_RESET_MS, 5000));
     timeoutMs = settings.getInt(REQUEST_TIMEOUT_MS, 5000);
@@ -87,7 +94,7 @@ public class GatewayVerticle extends VerticleBase {
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
         .compose(v -> browsers.start())
-        .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
+        .compose(v -> EdgeServer.create(vertx, settings).requestHandler(router()).listen(port, host))
         .compose(s -> {
           server = s;
           log.info("gateway listening on http://{}:{}", host, s.actualPort());
@@ -114,17 +121,21 @@ public class GatewayVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    // metrics and access log of every request; not of the browsers' event-bus sockets, which live for
+    // minutes, and whose SockJS upgrade must be the first route it passes through (or its frames stall)
+    router.routeWithRegex("^(?!/eventbus/).*").handler(new RequestObserver(MeshMetrics.registry(vertx)));
     router.get("/health").handler(this::health);
+    router.get("/metrics").handler(ctx -> MeshMetrics.scrape(vertx, ctx.request()));
     router.get("/ready").handler(this::ready);
     router.route("/api/*")
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+        .handler(new RequestBodies(bodyLimit))
         .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
-    router.route().failureHandler(HttpErrors::write);
+    HttpErrors.install(router);
     return router;
   }
 
@@ -136,6 +147,7 @@ public class GatewayVerticle extends VerticleBase {
           if (sequence > appliedRefresh) {
             appliedRefresh = sequence;
             table.update(records);
+            serviceGauges.update(table.services());
           }
         })
         .onFailure(e -> log.warn("could not read the registry: {}", e.getMessage()))

@@ -1,6 +1,7 @@
 package dev.mesh.inventory;
 
 import dev.mesh.common.Endpoint;
+import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.common.contract.Schemas;
 import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
@@ -25,7 +26,8 @@ public class InventoryVerticle extends DatabaseService {
     return openDatabase().onSuccess(db -> {
       InventoryEvents events = new InventoryEvents(vertx);
       products = new ProductHandlers(new ProductStore(db.pool()), events);
-      reservations = new ReservationHandlers(new StockStore(db.pool()), events);
+      reservations = new ReservationHandlers(new StockStore(db.pool()), events,
+          new ReservationMetrics(MeshMetrics.registry(vertx)));
     });
   }
 

@@ -33,6 +33,7 @@ final class MeshProcesses implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   /** How each foreign service was started, to start it again. */
   private final Map<String, String[]> foreignCommands = new LinkedHashMap<>();
+  private final Map<String, Integer> healthPorts = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final String gateway;
 
@@ -57,6 +58,12 @@ final class MeshProcesses implements AutoCloseable {
     return mesh;
   }
 
+  /** Gives every service JVM a health port of its own ({@code GET /health}, {@code /metrics}); call before starting. */
+  Map<String, Integer> withHealthPorts() {
+    SERVICES.forEach(service -> healthPorts.put(service, dev.mesh.common.testing.TestCluster.freePort()));
+    return Map.copyOf(healthPorts);
+  }
+
   void startAll() throws IOException {
     for (String service : SERVICES) {
       start(service);
@@ -74,6 +81,9 @@ final class MeshProcesses implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
     builder.environment().putAll(env);
+    if (healthPorts.containsKey(service)) {
+      builder.environment().put("MESH_HEALTH_PORT", Integer.toString(healthPorts.get(service)));
+    }
     Process process = builder.start();
     processes.put(service, process);
     return process;

@@ -25,6 +25,7 @@ public class OrderVerticle extends DatabaseService {
   private OrderHandlers orders;
   private OutboxRelay relay;
   private OrderRecovery recovery;
+  private OrderMetrics metrics;
   private long relayTimer = -1;
   private long sweepTimer = -1;
 
@@ -41,8 +42,9 @@ public class OrderVerticle extends DatabaseService {
           settings.getInt(BREAKER_RESET_MS, 5000));
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);
+      metrics = new OrderMetrics(vertx, db.pool());
       OrderSaga saga = new OrderSaga(store, new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)),
-          cancelWindow);
+          cancelWindow, metrics);
       orders = new OrderHandlers(vertx, store, saga, settings.getInt(REPLY_WITHIN_MS, 3000));
       recovery = new OrderRecovery(store, saga, settings.getInt(RECOVER_AFTER_MS, 10_000), cancelWindow);
     });
@@ -82,6 +84,7 @@ public class OrderVerticle extends DatabaseService {
       recovery.sweep();
       relayTimer = vertx.setPeriodic(500, id -> relay.wake());
       sweepTimer = vertx.setPeriodic(settings.getInt(SWEEP_INTERVAL_MS, 1000), id -> recovery.sweep());
+      metrics.start();
     });
   }
 
@@ -89,6 +92,9 @@ public class OrderVerticle extends DatabaseService {
   protected Future<?> cleanup() {
     vertx.cancelTimer(relayTimer);
     vertx.cancelTimer(sweepTimer);
+    if (metrics != null) {
+      metrics.stop();
+    }
     return super.cleanup();
   }
 }

@@ -5,6 +5,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
 import dev.mesh.gateway.bridge.ForeignRouteProxy;
+import dev.mesh.gateway.observe.RequestObserver;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
@@ -54,6 +55,7 @@ public final class ApiForwarder implements Handler<RoutingContext> {
     String path = ctx.normalizedPath();
     RouteTable.Match match = table.match(ctx.request().method().name(), path);
     String service = match != null ? match.route().service() : table.serviceOfPath(path);
+    RequestObserver.matched(ctx, service == null ? "none" : service, match == null ? null : match.route().path());
     if (service == null) {
       ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
       return;
