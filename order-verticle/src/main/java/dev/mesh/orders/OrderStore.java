@@ -1,7 +1,7 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.MeshError;
-import dev.mesh.common.PgErrors;
+import dev.mesh.db.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

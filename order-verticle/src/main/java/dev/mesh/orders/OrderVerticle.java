@@ -1,10 +1,9 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
-import dev.mesh.common.Database;
 import dev.mesh.common.Endpoint;
-import dev.mesh.common.MeshService;
 import dev.mesh.common.contract.Schemas;
+import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -13,7 +12,7 @@ import java.util.List;
  * route, action, handler. The saga is in {@link OrderSaga}, its recovery in {@link OrderRecovery}, the
  * event relay in {@link OutboxRelay}.
  */
-public class OrderVerticle extends MeshService {
+public class OrderVerticle extends DatabaseService {
 
   public static final String CALL_TIMEOUT_MS = "ORDERS_CALL_TIMEOUT_MS";
   public static final String REPLY_WITHIN_MS = "ORDERS_REPLY_WITHIN_MS";
@@ -23,7 +22,6 @@ public class OrderVerticle extends MeshService {
   public static final String BREAKER_MAX_FAILURES = "ORDERS_BREAKER_MAX_FAILURES";
   public static final String BREAKER_RESET_MS = "ORDERS_BREAKER_RESET_MS";
 
-  private Database database;
   private OrderHandlers orders;
   private OutboxRelay relay;
   private OrderRecovery recovery;
@@ -38,8 +36,7 @@ public class OrderVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> {
-      database = db;
+    return openDatabase().onSuccess(db -> {
       long cancelWindow = settings.getInt(CANCEL_WINDOW_MS, 60_000);
       Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
           settings.getInt(BREAKER_RESET_MS, 5000));
@@ -98,6 +95,6 @@ public class OrderVerticle extends MeshService {
     if (metrics != null) {
       metrics.stop();
     }
-    return database == null ? Future.succeededFuture() : database.close();
+    return super.cleanup();
   }
 }
