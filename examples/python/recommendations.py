@@ -5,10 +5,13 @@ It joins the mesh through the gateway's HTTP bridge (docs/bridge.md) and then
   - serves GET /api/recommendations/<userId> through the gateway,
   - serves the event-bus address mesh.recommendations (action "recommend", body {"userId"}),
   - calls mesh.users through the bridge to check the user,
-  - receives events.order.confirmed by webhook, and recommends what others bought.
+  - receives events.order.confirmed by webhook, and recommends what others bought,
+  - joins the caller's trace: the W3C traceparent of what the bridge sends it goes back on its own
+    calls into the bridge, so its work shows in the same OpenTelemetry trace.
 
 Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (mesh-dev-secret),
-PORT (9101; 0 takes a free one).
+PORT (9101; 0 takes a free one), HOST (127.0.0.1: the address it listens on and gives the gateway, e.g. this
+host's address when the gateway runs on another host).
 """
 import json
 import logging
@@ -26,14 +29,19 @@ from urllib.parse import urlsplit
 GATEWAY = os.environ.get("MESH_GATEWAY", "http://127.0.0.1:8080")
 SECRET = os.environ.get("BRIDGE_SECRET", "mesh-dev-secret")
 PORT = int(os.environ.get("PORT", "9101"))
+HOST = os.environ.get("HOST", "127.0.0.1")
 log = logging.getLogger("recommendations")
+# the trace of the request this thread is handling (each request has its own thread)
+current = threading.local()
 
 
 def bridge(method, path, body=None):
     """One call to the gateway's bridge; returns (HTTP status, JSON answer)."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(GATEWAY + path, data=data, method=method, headers={
-        "Authorization": "Bearer " + SECRET, "Content-Type": "application/json"})
+    headers = {"Authorization": "Bearer " + SECRET, "Content-Type": "application/json"}
+    if getattr(current, "traceparent", None):
+        headers["traceparent"] = current.traceparent  # the call joins the trace of the request
+    request = urllib.request.Request(GATEWAY + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"{}")
@@ -73,6 +81,16 @@ def recommend(user_id):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the gateway reuses its connections
+
+    def handle_one_request(self):
+        current.traceparent = None
+        super().handle_one_request()
+
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok:
+            current.traceparent = self.headers.get("traceparent")
+        return ok
 
     def do_GET(self):
         path = urlsplit(self.path).path.split("/")
@@ -130,9 +148,9 @@ def join(base_url):
 
 def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+    server = ThreadingHTTPServer((HOST, PORT), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base_url = "http://127.0.0.1:%d" % server.server_address[1]
+    base_url = "http://%s:%d" % (HOST, server.server_address[1])
     log.info("serving on %s", base_url)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # SIGTERM: leave cleanly (finally below)
     service_id = join(base_url)

@@ -50,14 +50,16 @@ final class OrderSaga {
   private final Downstream downstream;
   private final Timing timing;
   private final LongConsumer retryIn;
+  private final OrderMetrics metrics;
   private final Map<String, Promise<Order>> watchers = new ConcurrentHashMap<>();
 
   /** {@code retryIn} hears of every retry scheduled, so the sweep can come back in time for it. */
-  OrderSaga(OrderStore store, Downstream downstream, Timing timing, LongConsumer retryIn) {
+  OrderSaga(OrderStore store, Downstream downstream, Timing timing, LongConsumer retryIn, OrderMetrics metrics) {
     this.store = store;
     this.downstream = downstream;
     this.timing = timing;
     this.retryIn = retryIn;
+    this.metrics = metrics;
   }
 
   /**
@@ -101,7 +103,13 @@ final class OrderSaga {
    */
   Future<Order> cancelByCustomer(String orderId) {
     return store.cancel(orderId, CANCELLED_BY_CUSTOMER, timing.leaseMs(), timing.cancelWindowMs())
-        .compose(cancelled -> cancelled == null ? Future.succeededFuture((Order) null) : drive(cancelled));
+        .compose(cancelled -> {
+          if (cancelled == null) {
+            return Future.succeededFuture((Order) null);
+          }
+          metrics.sagaEnded(cancelled, "customer");
+          return drive(cancelled);
+        });
   }
 
   private Future<Order> step(Order order, SagaStep step) {
@@ -110,7 +118,7 @@ final class OrderSaga {
         failure -> {
           MeshError error = MeshError.from(failure);
           if (SagaStep.isRefusal(error)) {
-            return end(order, REJECTED, step.refusal(order, error));
+            return end(order, REJECTED, step.refusalCategory(), step.refusal(order, error));
           }
           return waitFor(order, step, failure, error);
         });
@@ -121,7 +129,8 @@ final class OrderSaga {
     long delay = retryDelay(step.service(), failures, failure);
     return store.waitFor(order, step, delay, timing.giveUpMs()).compose(waiting -> {
       if (waiting == null) { // its give-up time has passed (or its claim went elsewhere: then this changes nothing)
-        return end(order, CANCELLED, "the " + step.service() + " service is unavailable: " + error.getMessage()
+        return end(order, CANCELLED, step.service() + "_unavailable",
+            "the " + step.service() + " service is unavailable: " + error.getMessage()
             + " (gave up after " + timing.giveUpMs() + " ms)");
       }
       if (failures == 1) {
@@ -141,14 +150,23 @@ final class OrderSaga {
       if (done == null) {
         return store.find(order.id()); // cancelled meanwhile: the cancel releases
       }
+      metrics.sagaEnded(done, "ok");
       return commitNow ? commit(done) : Future.succeededFuture(done);
     });
   }
 
-  /** Ends a PENDING order; compensates by releasing whatever the reserve step may have reserved. */
-  private Future<Order> end(Order order, Status status, String reason) {
-    return store.end(order, status, reason, timing.leaseMs())
-        .compose(ended -> ended == null ? store.find(order.id()) : release(ended));
+  /**
+   * Ends a PENDING order; compensates by releasing whatever the reserve step may have reserved.
+   * {@code why} is the reason's category for metrics, {@code reason} the words the customer reads.
+   */
+  private Future<Order> end(Order order, Status status, String why, String reason) {
+    return store.end(order, status, reason, timing.leaseMs()).compose(ended -> {
+      if (ended == null) {
+        return store.find(order.id());
+      }
+      metrics.sagaEnded(ended, why);
+      return release(ended);
+    });
   }
 
   private Future<Order> release(Order order) {

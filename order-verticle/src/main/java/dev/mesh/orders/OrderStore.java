@@ -1,7 +1,7 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.MeshError;
-import dev.mesh.common.PgErrors;
+import dev.mesh.db.PgErrors;
 import dev.mesh.orders.OrderStates.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import io.vertx.core.Future;

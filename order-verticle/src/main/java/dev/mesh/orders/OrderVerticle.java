@@ -1,10 +1,9 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
-import dev.mesh.common.Database;
 import dev.mesh.common.Endpoint;
-import dev.mesh.common.MeshService;
 import dev.mesh.common.contract.Schemas;
+import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -15,7 +14,7 @@ import java.util.List;
  * statement (and how instances share the database) is in {@link OrderSql}; the event relay is
  * {@link OutboxRelay}.
  */
-public class OrderVerticle extends MeshService {
+public class OrderVerticle extends DatabaseService {
 
   public static final String CALL_TIMEOUT_MS = "ORDERS_CALL_TIMEOUT_MS";
   public static final String REPLY_WITHIN_MS = "ORDERS_REPLY_WITHIN_MS";
@@ -28,10 +27,10 @@ public class OrderVerticle extends MeshService {
   public static final String BREAKER_MAX_FAILURES = "ORDERS_BREAKER_MAX_FAILURES";
   public static final String BREAKER_RESET_MS = "ORDERS_BREAKER_RESET_MS";
 
-  private Database database;
   private OrderHandlers orders;
   private OutboxRelay relay;
   private OrderRecovery recovery;
+  private OrderMetrics metrics;
   private long relayTimer = -1;
   private long sweepTimer = -1;
 
@@ -42,8 +41,7 @@ public class OrderVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> {
-      database = db;
+    return openDatabase().onSuccess(db -> {
       OrderSaga.Timing timing = new OrderSaga.Timing(
           settings.getInt(RECOVER_AFTER_MS, 10_000),
           settings.getInt(CANCEL_WINDOW_MS, 60_000),
@@ -54,8 +52,9 @@ public class OrderVerticle extends MeshService {
       Downstream downstream = new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000));
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);
+      metrics = new OrderMetrics(vertx, db.pool());
       recovery = new OrderRecovery(vertx, store, downstream, timing);
-      OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn);
+      OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn, metrics);
       recovery.setSaga(saga);
       orders = new OrderHandlers(vertx, store, saga, timing.leaseMs(), settings.getInt(REPLY_WITHIN_MS, 3000));
     });
@@ -95,6 +94,7 @@ public class OrderVerticle extends MeshService {
       recovery.sweep();
       relayTimer = vertx.setPeriodic(500, id -> relay.wake());
       sweepTimer = vertx.setPeriodic(settings.getInt(SWEEP_INTERVAL_MS, 1000), id -> recovery.sweep());
+      metrics.start();
     });
   }
 
@@ -105,6 +105,9 @@ public class OrderVerticle extends MeshService {
     if (recovery != null) {
       recovery.stop();
     }
-    return database == null ? Future.succeededFuture() : database.close();
+    if (metrics != null) {
+      metrics.stop();
+    }
+    return super.cleanup();
   }
 }

@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
  */
 enum SagaStep {
 
-  CHECK_USER(Downstream.USERS) {
+  CHECK_USER(Downstream.USERS, "unknown_user") {
     @Override
     Future<JsonObject> call(Downstream downstream, Order order) {
       return downstream.getUser(order.userId());
@@ -28,7 +28,7 @@ enum SagaStep {
     }
   },
 
-  RESERVE_STOCK(Downstream.INVENTORY) {
+  RESERVE_STOCK(Downstream.INVENTORY, "stock") {
     @Override
     Future<JsonObject> call(Downstream downstream, Order order) {
       return downstream.reserve(order.id(), order.items());
@@ -41,9 +41,16 @@ enum SagaStep {
   };
 
   private final String service;
+  private final String refusalCategory;
 
-  SagaStep(String service) {
+  SagaStep(String service, String refusalCategory) {
     this.service = service;
+    this.refusalCategory = refusalCategory;
+  }
+
+  /** What a refusal of this step is, as a low-cardinality metrics label. */
+  String refusalCategory() {
+    return refusalCategory;
   }
 
   /** The service this step needs, as the order's {@code waitingFor} names it. */

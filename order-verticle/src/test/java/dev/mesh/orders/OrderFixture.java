@@ -1,7 +1,7 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
-import dev.mesh.common.Database;
+import dev.mesh.db.Database;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
@@ -68,7 +68,7 @@ final class OrderFixture implements AutoCloseable {
     OutboxRelay relay = new OutboxRelay(vertx, database.pool());
     OrderStore store = new OrderStore(database.pool(), relay::wake);
     OrderRecovery recovery = new OrderRecovery(vertx, store, downstream, timing);
-    OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn);
+    OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn, new OrderMetrics(vertx, database.pool()));
     recovery.setSaga(saga);
     // as OrderVerticle does: a periodic sweep besides the wake-ups for retries
     sweepTimers.add(vertx.setPeriodic(100, id -> recovery.sweep()));

@@ -5,7 +5,7 @@ import static dev.mesh.orders.OrderFixture.items;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mesh.common.Database;
+import dev.mesh.db.Database;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.orders.OrderStates.Status;

@@ -5,6 +5,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
 import dev.mesh.gateway.bridge.ForeignRouteProxy;
+import dev.mesh.gateway.observe.RequestObserver;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
@@ -13,6 +14,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -25,6 +28,9 @@ import java.util.Map;
  * service's address through the service's breaker. Errors go to the router's JSON failure handler.
  */
 public final class ApiForwarder implements Handler<RoutingContext> {
+
+  private static final int NO_HANDLER_ATTEMPTS = 4;
+  private static final long NO_HANDLER_BACKOFF_MS = 50;
 
   private final Vertx vertx;
   private final RouteTable table;
@@ -49,6 +55,7 @@ public final class ApiForwarder implements Handler<RoutingContext> {
     String path = ctx.normalizedPath();
     RouteTable.Match match = table.match(ctx.request().method().name(), path);
     String service = match != null ? match.route().service() : table.serviceOfPath(path);
+    RequestObserver.matched(ctx, service == null ? "none" : service, match == null ? null : match.route().path());
     if (service == null) {
       ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
       return;
@@ -92,7 +99,7 @@ public final class ApiForwarder implements Handler<RoutingContext> {
     DeliveryOptions delivery = new DeliveryOptions()
         .addHeader(MeshService.ACTION_HEADER, route.action())
         .setSendTimeout(timeoutMs);
-    breakers.<Message<Object>>execute(service, () -> vertx.eventBus().request(route.address(), input, delivery))
+    breakers.<Message<Object>>execute(service, () -> request(service, route.address(), input, delivery, 1))
         .onSuccess(reply -> {
           if (expansions.isEmpty() || !(reply.body() instanceof JsonObject body)) {
             respond(ctx, reply);
@@ -101,6 +108,23 @@ public final class ApiForwarder implements Handler<RoutingContext> {
           }
         })
         .onFailure(failure -> fail(ctx, service, failure));
+  }
+
+  /**
+   * The request, sent again when it reached no handler while the registry still lists instances: an
+   * instance that stops (scale-in, rolling restart) or withdraws (database down) has left the address
+   * before the others' view of it caught up. No handler ran, so sending again is safe for any action.
+   */
+  private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
+      int attempt) {
+    return vertx.eventBus().<Object>request(address, input, delivery).recover(failure -> {
+      boolean noHandler = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+      if (!noHandler || attempt >= NO_HANDLER_ATTEMPTS || table.instances(service) == 0) {
+        return Future.failedFuture(failure);
+      }
+      return vertx.timer(NO_HANDLER_BACKOFF_MS * attempt)
+          .compose(t -> request(service, address, input, delivery, attempt + 1));
+    });
   }
 
   private void fail(RoutingContext ctx, String service, Throwable failure) {
