@@ -149,8 +149,13 @@ class MetricsEndToEndTest {
     }
   }
 
+  // HTTP/1.1 as Prometheus scrapes: the JDK client's default h2c upgrade hung on a scrape larger than
+  // HTTP/2's initial window from a health port (the gateway refuses h2c; the health ports accept it)
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
   private static HttpResponse<String> httpGet(String url) throws IOException, InterruptedException {
-    return java.net.http.HttpClient.newHttpClient().send(
+    return HTTP.send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
