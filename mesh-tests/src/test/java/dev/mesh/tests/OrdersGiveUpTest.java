@@ -118,6 +118,10 @@ class OrdersGiveUpTest {
     assertEquals("CANCELLED", new JsonObject(cancelled.body()).getString("status"));
     assertEquals("cancelled by the customer", new JsonObject(cancelled.body()).getString("reason"));
 
+    // the killed instance's record is reaped (within seconds) before inventory comes back, so that
+    // "ready" below means the new instance and not the dead one's record
+    Eventually.await(Duration.ofSeconds(30), "the killed inventory reaped", () -> mesh.get("/ready").statusCode(),
+        status -> status == 503);
     mesh.start("inventory-verticle");
     mesh.awaitReady(Duration.ofSeconds(180));
     Eventually.await(OrderTraffic.SETTLE, "the product as it was", () -> traffic.product(sku),
