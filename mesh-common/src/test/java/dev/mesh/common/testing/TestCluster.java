@@ -55,11 +55,29 @@ public final class TestCluster {
     }
   }
 
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  /**
+   * A port for a server a test starts (a gateway, a health port), free when asked. It comes from below
+   * the kernel's ephemeral range (32768 up), where outgoing connections take their ports: a port from
+   * there can be taken between this call and the server's bind (seen: a health port lost to a Hazelcast
+   * connection). Never the same port twice in one JVM, and never one of the clusters' base ranges.
+   */
+  public static synchronized int freePort() {
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = 30_100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(2_600);
+      if (handedOut.add(port) && canBind(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port between 30100 and 32700");
+  }
+
+  private static final java.util.Set<Integer> handedOut = new java.util.HashSet<>();
+
+  private static boolean canBind(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException taken) {
+      return false;
     }
   }
 }
