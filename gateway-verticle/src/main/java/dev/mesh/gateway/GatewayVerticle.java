@@ -7,7 +7,10 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
-import dev.mesh.gateway.routing.ApiForwarder;
+import dev.mesh.gateway.auth.TokenSettings;
+import dev.mesh.gateway.auth.TokenVerifier;
+import dev.mesh.gateway.pipeline.ApiPipeline;
+import dev.mesh.gateway.routing.EventBusUpstream;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,7 +19,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code /api/*}
- * forwarded by {@link ApiForwarder} along the routes the services published in the registry, and
+ * through the {@link ApiPipeline} along the routes the services published in the registry, and
  * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
  */
 public class GatewayVerticle extends VerticleBase {
@@ -55,6 +57,7 @@ public class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Bridge bridge;
   private BrowserEdge browsers;
+  private TokenVerifier tokens;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -77,6 +80,8 @@ public class GatewayVerticle extends VerticleBase {
     String host = settings.get(HOST, "127.0.0.1");
     int port = settings.getInt(PORT, 8080);
     return registryChanges.completion()
+        .compose(v -> TokenVerifier.local(vertx, TokenSettings.from(settings)))
+        .onSuccess(verifier -> tokens = verifier)
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
         .compose(v -> browsers.start())
@@ -100,9 +105,8 @@ public class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
-    router.route("/api/*")
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-        .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
+    new ApiPipeline(table, tokens, breakers, bodyLimit, new EventBusUpstream(vertx, breakers, timeoutMs),
+        bridge.routeProxy()).mount(router, "/api/*");
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(

@@ -31,6 +31,8 @@ final class HttpErrors {
   private static MeshError fromStatus(RoutingContext ctx) {
     return switch (ctx.statusCode()) {
       case 400 -> MeshError.badRequest("the request could not be read");
+      case 401 -> MeshError.unauthorized("a valid credential is needed");
+      case 403 -> MeshError.forbidden("not allowed");
       case 404 -> MeshError.notFound("no route for " + ctx.request().method() + " " + ctx.normalizedPath());
       case 405 -> new MeshError(405, "method_not_allowed", "method not allowed here", null);
       case 413 -> new MeshError(413, "too_large", "the request body is larger than the gateway accepts", null);

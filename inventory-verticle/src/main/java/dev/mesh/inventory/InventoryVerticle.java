@@ -1,6 +1,7 @@
 package dev.mesh.inventory;
 
 import dev.mesh.common.Database;
+import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshService;
 import io.vertx.core.Future;
@@ -34,15 +35,18 @@ public class InventoryVerticle extends MeshService {
   @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/inventory/products", "create", products::createProduct),
-        Endpoint.get("/api/inventory/products/:sku", "get", products::getProduct),
-        Endpoint.get("/api/inventory/products", "list", products::listProducts),
-        Endpoint.post("/api/inventory/products/:sku/restock", "restock", products::restockProduct),
-        Endpoint.patch("/api/inventory/products/:sku", "update", products::updateProduct),
+        Endpoint.post("/api/inventory/products", "create", products::createProduct).requireRoles(Caller.ADMIN),
+        Endpoint.get("/api/inventory/products/:sku", "get", products::getProduct).open(),
+        Endpoint.get("/api/inventory/products", "list", products::listProducts).open(),
+        Endpoint.post("/api/inventory/products/:sku/restock", "restock", products::restockProduct)
+            .requireRoles(Caller.ADMIN),
+        Endpoint.patch("/api/inventory/products/:sku", "update", products::updateProduct).requireRoles(Caller.ADMIN),
         // the saga's steps; routed too, so an operator (or a client of issue-3 era) can drive stock by hand
-        Endpoint.post("/api/inventory/reservations", "reserve", reservations::reserveStock),
-        Endpoint.post("/api/inventory/reservations/:orderId/release", "release", reservations::releaseStock),
-        Endpoint.post("/api/inventory/reservations/:orderId/commit", "commit", reservations::commitStock));
+        Endpoint.post("/api/inventory/reservations", "reserve", reservations::reserveStock).requireRoles(Caller.ADMIN),
+        Endpoint.post("/api/inventory/reservations/:orderId/release", "release", reservations::releaseStock)
+            .requireRoles(Caller.ADMIN),
+        Endpoint.post("/api/inventory/reservations/:orderId/commit", "commit", reservations::commitStock)
+            .requireRoles(Caller.ADMIN));
   }
 
   @Override

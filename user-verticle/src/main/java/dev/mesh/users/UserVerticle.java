@@ -1,6 +1,7 @@
 package dev.mesh.users;
 
 import dev.mesh.common.Database;
+import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshService;
 import io.vertx.core.Future;
@@ -31,9 +32,10 @@ public class UserVerticle extends MeshService {
   @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/users", "create", handlers::createUser),
+        // an operator creates and lists users; a customer reads and changes only their own record
+        Endpoint.post("/api/users", "create", handlers::createUser).requireRoles(Caller.ADMIN),
         Endpoint.get("/api/users/:id", "get", handlers::getUser),
-        Endpoint.get("/api/users", "list", handlers::listUsers),
+        Endpoint.get("/api/users", "list", handlers::listUsers).requireRoles(Caller.ADMIN),
         Endpoint.patch("/api/users/:id", "update", handlers::updateUser),
         Endpoint.delete("/api/users/:id", "delete", handlers::deleteUser));
   }

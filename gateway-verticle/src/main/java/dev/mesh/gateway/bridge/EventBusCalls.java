@@ -1,5 +1,6 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
@@ -114,7 +115,9 @@ final class EventBusCalls {
     DeliveryOptions delivery() {
       DeliveryOptions options = new DeliveryOptions();
       if (headers != null) {
-        headers.forEach(h -> options.addHeader(h.getKey(), String.valueOf(h.getValue())));
+        // identity headers are the gateway's to set: a bridge client's look-alikes are dropped
+        headers.stream().filter(h -> !Caller.HEADERS.contains(h.getKey().toLowerCase(java.util.Locale.ROOT)))
+            .forEach(h -> options.addHeader(h.getKey(), String.valueOf(h.getValue())));
       }
       if (action != null) {
         options.addHeader(MeshService.ACTION_HEADER, action);

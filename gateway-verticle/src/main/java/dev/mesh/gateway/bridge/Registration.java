@@ -1,6 +1,7 @@
 package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.MeshError;
+import dev.mesh.common.RoutePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -20,9 +21,10 @@ import java.util.regex.Pattern;
 record Registration(String name, String baseUrl, List<Route> routes, List<String> addresses,
     List<String> subscriptions, String healthUrl, String messagesUrl, String eventsUrl, String version) {
 
-  record Route(String method, String path) {
+  /** A route and who may call it ({@code "auth"}: {@code {"public": true}} or required roles and scopes). */
+  record Route(String method, String path, RoutePolicy policy) {
     JsonObject toJson() {
-      return new JsonObject().put("method", method).put("path", path);
+      return new JsonObject().put("method", method).put("path", path).put(RoutePolicy.KEY, policy.toJson());
     }
   }
 
@@ -50,7 +52,8 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
       Route route = route(item, name);
       if (route == null) {
         problems.put("routes", "each route is {\"method\": \"GET|POST|PUT|PATCH|DELETE\", \"path\": \"/api/"
-            + (name == null ? "<name>" : name) + "/...\"} with ':param' segments");
+            + (name == null ? "<name>" : name) + "/...\"} with ':param' segments, and optionally \"auth\": "
+            + "{\"public\": true} or {\"roles\": [...], \"scopes\": [...]}");
       } else {
         routes.add(route);
       }
@@ -104,7 +107,11 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
         return null;
       }
     }
-    return new Route(method, path);
+    Object auth = json.getValue(RoutePolicy.KEY);
+    if (auth != null && !(auth instanceof JsonObject)) {
+      return null;
+    }
+    return new Route(method, path, RoutePolicy.of(json)); // nothing declared: authenticated
   }
 
   private static List<Object> array(JsonObject json, String field, JsonObject problems) {

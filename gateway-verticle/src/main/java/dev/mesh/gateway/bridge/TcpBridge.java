@@ -1,5 +1,7 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.Caller;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
@@ -82,6 +84,9 @@ final class TcpBridge {
     };
     if (!allowed) {
       log.debug("TCP bridge refused {} on {}", event.type(), address);
+    } else if (event.getRawMessage() != null && event.getRawMessage().getValue("headers") instanceof JsonObject headers) {
+      // identity headers are the gateway's to set: a bridge client's look-alikes are dropped
+      headers.fieldNames().removeIf(name -> Caller.HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)));
     }
     event.complete(allowed);
   }

@@ -1,0 +1,83 @@
+package dev.mesh.gateway.auth;
+
+import dev.mesh.common.Caller;
+import dev.mesh.common.LocalKeys;
+import dev.mesh.common.MeshError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a bearer token with vertx-auth-jwt: signature by a known key (only the asymmetric algorithm
+ * of that key: {@code alg: none} and an HMAC token keyed with the public key find no key and fail),
+ * {@code exp}/{@code nbf} with a small leeway, {@code iss} and {@code aud}. What it proves becomes a
+ * {@link Caller}: subject, roles and scopes.
+ */
+public final class TokenVerifier {
+
+  private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
+
+  private final JWTAuth auth;
+  private final TokenSettings settings;
+
+  private TokenVerifier(JWTAuth auth, TokenSettings settings) {
+    this.auth = auth;
+    this.settings = settings;
+  }
+
+  /** Verifies with the mesh's local key pair, made on first start. */
+  public static Future<TokenVerifier> local(Vertx vertx, TokenSettings settings) {
+    return vertx.executeBlocking(() -> LocalKeys.loadOrCreate(settings.keyDir())).map(keys -> {
+      log.info("verifying bearer tokens with the local key {} ({})", keys.kid(), settings.keyDir());
+      JWTAuthOptions options = new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(keys.publicPem()).setId(keys.kid()))
+          .setJWTOptions(checks(settings));
+      return new TokenVerifier(JWTAuth.create(vertx, options), settings);
+    });
+  }
+
+  static JWTOptions checks(TokenSettings settings) {
+    return new JWTOptions().setIssuer(settings.issuer()).setAudience(List.of(settings.audience()))
+        .setLeeway(settings.leewaySeconds());
+  }
+
+  /** The caller the token proves; fails with a 401 MeshError when it proves nothing. */
+  public Future<Caller> verify(String token) {
+    return auth.authenticate(new TokenCredentials(token))
+        .recover(failure -> Future.failedFuture(MeshError.unauthorized("the bearer token is not valid: "
+            + failure.getMessage())))
+        .map(this::caller);
+  }
+
+  private Caller caller(User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+    String subject = claims.getValue("sub") instanceof String s && !s.isBlank() ? s : null;
+    if (subject == null) {
+      throw MeshError.unauthorized("the bearer token names no subject ('sub')");
+    }
+    return Caller.of(subject, list(claims.getValue(settings.rolesClaim())), list(claims.getValue(settings.scopesClaim())));
+  }
+
+  /** A claim given as a JSON array or as one space- or comma-separated string (OAuth's {@code scope}). */
+  private static List<String> list(Object claim) {
+    List<String> values = new ArrayList<>();
+    if (claim instanceof JsonArray array) {
+      array.forEach(v -> values.add(String.valueOf(v)));
+    } else if (claim instanceof String text) {
+      Arrays.stream(text.split("[ ,]")).filter(s -> !s.isBlank()).forEach(values::add);
+    }
+    return values;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.mesh.gateway.pipeline;
+
+import dev.mesh.common.MeshError;
+import dev.mesh.gateway.routing.RouteTable;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Finds the route a service published for this method and path. A path of a known service with no
+ * instance left is a fast 503, not a 404 or a timeout; anything else unknown is a 404.
+ */
+final class MatchRoute implements Handler<RoutingContext> {
+
+  private final RouteTable table;
+
+  MatchRoute(RouteTable table) {
+    this.table = table;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    RouteTable.Match match = table.match(ctx.request().method().name(), path);
+    String service = match != null ? match.route().service() : table.serviceOfPath(path);
+    if (service == null || (match == null && table.instances(service) > 0)) {
+      ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
+      return;
+    }
+    if (table.instances(service) == 0) {
+      ctx.fail(MeshError.unavailable("service '" + service + "' has no instance"));
+      return;
+    }
+    Exchange.match(ctx, match);
+    ctx.next();
+  }
+}
