@@ -6,11 +6,12 @@ die() { say "error: $*" >&2; exit 1; }
 
 # --- tools -----------------------------------------------------------------------------------------
 
-# Installs the Debian packages of missing tools: wrk, nginx (light), pgbench (postgresql-15 on Debian 12).
+# Installs the Debian packages of missing tools: wrk, nginx (light), pgbench (postgresql-15 on Debian 12),
+# node and npm (the Express peer).
 ensure_tools() {
   local missing=() tool
-  declare -A package_of=([wrk]=wrk [nginx]=nginx-light [pgbench]=postgresql-15 [curl]=curl [java]=openjdk-17-jdk-headless [mvn]=maven)
-  for tool in wrk nginx pgbench curl java mvn; do
+  declare -A package_of=([wrk]=wrk [nginx]=nginx-light [pgbench]=postgresql-15 [curl]=curl [java]=openjdk-17-jdk-headless [mvn]=maven [node]=nodejs [npm]=npm)
+  for tool in wrk nginx pgbench curl java mvn node npm; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")
   done
   ((${#missing[@]})) || return 0

@@ -77,6 +77,8 @@ start_proxy_peers() {
   wait_http "http://127.0.0.1:$BACKEND_PORT/" 60 || die "the constant backend did not start: $(tail "$LOG_DIR/constant.log")"
   start_nginx
   wait_http "http://127.0.0.1:$NGINX_PORT/" 30 || die "nginx did not start: $(cat "$VAR/nginx/error.log")"
+  start_express
+  wait_http "http://127.0.0.1:$EXPRESS_PORT/api/bench/constant" 30 || die "the Express gateway did not start: $(tail "$LOG_DIR/express.log")"
   # the gateway's route: the same constant backend, registered through the HTTP bridge as a foreign
   # service; its health URL (polled by the gateway) keeps it alive for the whole run
   local answer
@@ -97,10 +99,23 @@ start_nginx() {
   start_bg nginx "$LOG_DIR/nginx.log" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g "daemon off;"
 }
 
+# The seeds' gateway design: Express 5 + http-proxy-middleware 3 (pinned by bench/express/package-lock.json),
+# installed by npm into the bench's work dir, one Node process with a keep-alive agent to the backend.
+start_express() {
+  local dir=$VAR/express
+  mkdir -p "$dir"
+  cp bench/express/package.json bench/express/package-lock.json bench/express/gateway.js "$dir/"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >"$LOG_DIR/express-npm.log" 2>&1) \
+    || die "npm ci of the Express peer failed: $(tail "$LOG_DIR/express-npm.log")"
+  start_bg express "$LOG_DIR/express.log" node "$dir/gateway.js" "$EXPRESS_PORT" "$BACKEND_PORT"
+  note "Proxy, Express peer: the seeds' gateway design, Express $(node -p "require('$dir/node_modules/express/package.json').version") with http-proxy-middleware $(node -p "require('$dir/node_modules/http-proxy-middleware/package.json').version") in one Node $(node --version) process (bench/express/gateway.js), keep-alive agent to the same constant backend."
+}
+
 proxy_url() {
   case $1 in
     direct) echo "http://127.0.0.1:$BACKEND_PORT/api/bench/constant" ;;
     nginx) echo "http://127.0.0.1:$NGINX_PORT/api/bench/constant" ;;
+    express) echo "http://127.0.0.1:$EXPRESS_PORT/api/bench/constant" ;;
     gateway) echo "$GATEWAY/api/bench/constant" ;;
   esac
 }
@@ -108,11 +123,11 @@ proxy_url() {
 proxy_scenario() {
   local peer rep
   say "proxy overhead: $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, $REPS repetitions"
-  for peer in direct nginx gateway; do
+  for peer in direct nginx express gateway; do
     wrk_run proxy "$peer" warmup "$CONNECTIONS" "$WARMUP_SECONDS" get.lua "$(proxy_url "$peer")"
   done
   for rep in $(seq 1 "$REPS"); do
-    for peer in $(order_for "$rep" direct nginx gateway); do
+    for peer in $(order_for "$rep" direct nginx express gateway); do
       if [[ "$peer" == gateway ]]; then
         gateway_cpu_run proxy "$peer" "$rep" "$CONNECTIONS" "$SECONDS_PER_RUN" get.lua "$(proxy_url "$peer")"
       else

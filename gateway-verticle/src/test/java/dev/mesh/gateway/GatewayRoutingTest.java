@@ -9,6 +9,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.common.testing.Tokens;
+import dev.mesh.gateway.bridge.BridgeSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,6 +47,7 @@ class GatewayRoutingTest {
     JsonObject config = cluster.settings()
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
+        .put(BridgeSettings.TCP_PORT, -1) // not used here; its default 7000 may be taken on the machine
         .put(GatewayVerticle.REQUEST_TIMEOUT_MS, 500)
         .put(GatewayVerticle.BODY_LIMIT, 1024)
         .put("GATEWAY_BREAKER_MAX_FAILURES", 3)

@@ -11,6 +11,7 @@ import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.common.testing.Tokens;
+import dev.mesh.gateway.bridge.BridgeSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,7 +55,8 @@ class SecurityTest {
     int port = TestCluster.freePort();
     JsonObject config = cluster.settings()
         .put(GatewayVerticle.PORT, port)
-        .put(GatewayVerticle.REQUIRED_SERVICES, "");
+        .put(GatewayVerticle.REQUIRED_SERVICES, "")
+        .put(BridgeSettings.TCP_PORT, -1); // not used here; its default 7000 may be taken on the machine
     TestCluster.await(gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
     gateway = "http://127.0.0.1:" + port;
     // each route answers with the caller the service was given

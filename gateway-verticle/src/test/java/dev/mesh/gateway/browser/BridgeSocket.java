@@ -2,7 +2,7 @@ package dev.mesh.gateway.browser;
 
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
@@ -17,24 +17,27 @@ import java.util.concurrent.TimeUnit;
  */
 final class BridgeSocket implements AutoCloseable {
 
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final long pinger;
   private final Vertx vertx;
 
-  private BridgeSocket(Vertx vertx, WebSocket socket, boolean pings) {
+  private BridgeSocket(Vertx vertx, WebSocketClient client, int port, boolean pings) {
     this.vertx = vertx;
-    this.socket = socket;
+    this.socket = client.webSocket();
+    // handlers go on before the handshake: a socket the gateway refuses is closed right after it, and a
+    // WebSocket that is already closed accepts no handler (IllegalStateException "WebSocket is closed")
     socket.handler(data -> frames.add(new JsonObject(data))); // the raw transport writes binary frames
     socket.closeHandler(v -> closed.complete(null));
+    TestCluster.await(socket.connect(port, "127.0.0.1", "/eventbus/websocket"));
     // the page pings every 5 s; a socket that stops is closed by the gateway after its ping timeout
     this.pinger = pings ? vertx.setPeriodic(200, id -> write(new JsonObject().put("type", "ping"))) : -1;
   }
 
+  /** A connected socket, possibly refused (then closed by the gateway right after the handshake). */
   static BridgeSocket open(Vertx vertx, WebSocketClient client, int port, boolean pings) {
-    WebSocket socket = TestCluster.await(client.connect(port, "127.0.0.1", "/eventbus/websocket"));
-    return new BridgeSocket(vertx, socket, pings);
+    return new BridgeSocket(vertx, client, port, pings);
   }
 
   void send(String address, JsonObject body, JsonObject headers, String replyAddress) {
@@ -61,13 +64,20 @@ final class BridgeSocket implements AutoCloseable {
     write(new JsonObject().put("type", "register").put("address", address));
   }
 
-  /** The next frame that matches, within 10 s. */
+  /**
+   * The next frame that matches, within 10 s. Once the socket is closed and its frames are read there is
+   * none to come: {@link IllegalStateException}, a state a caller may wait through, not a failed check.
+   */
   JsonObject next(java.util.function.Predicate<JsonObject> wanted) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
+      boolean wasClosed = closed.isDone(); // read before the poll: frames arrive before the close
       JsonObject frame = frames.poll(100, TimeUnit.MILLISECONDS);
       if (frame != null && wanted.test(frame)) {
         return frame;
+      }
+      if (frame == null && wasClosed) {
+        throw new IllegalStateException("no matching frame: the socket is closed");
       }
     }
     throw new AssertionError("no matching frame within 10 s");
