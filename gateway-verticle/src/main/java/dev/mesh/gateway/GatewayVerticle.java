@@ -10,6 +10,9 @@ import dev.mesh.gateway.browser.BrowserEdge;
 import dev.mesh.gateway.auth.TokenSettings;
 import dev.mesh.gateway.auth.TokenVerifier;
 import dev.mesh.gateway.pipeline.ApiPipeline;
+import dev.mesh.gateway.pipeline.RateLimit;
+import dev.mesh.gateway.ratelimit.ClusterRateLimiter;
+import dev.mesh.gateway.ratelimit.RateLimitSettings;
 import dev.mesh.gateway.routing.EventBusUpstream;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
@@ -58,6 +61,8 @@ public class GatewayVerticle extends VerticleBase {
   private Bridge bridge;
   private BrowserEdge browsers;
   private TokenVerifier tokens;
+  private RateLimitSettings limits;
+  private ClusterRateLimiter limiter;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -73,14 +78,17 @@ public class GatewayVerticle extends VerticleBase {
     timeoutMs = settings.getInt(REQUEST_TIMEOUT_MS, 5000);
     bodyLimit = settings.getInt(BODY_LIMIT, 64 * 1024);
     browsers = new BrowserEdge(vertx, settings, registry, table, breakers, timeoutMs);
-    bridge = new Bridge(vertx, settings, registry, timeoutMs);
+    limits = RateLimitSettings.from(settings);
+    limiter = limits.enabled() ? new ClusterRateLimiter(vertx, limits) : null;
+    bridge = new Bridge(vertx, settings, registry, timeoutMs, limits.enabled()
+        ? new RateLimit(limiter, limits, RateLimitSettings.BRIDGE) : RoutingContext::next);
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
     String host = settings.get(HOST, "127.0.0.1");
     int port = settings.getInt(PORT, 8080);
     return registryChanges.completion()
-        .compose(v -> TokenVerifier.local(vertx, TokenSettings.from(settings)))
+        .compose(v -> TokenVerifier.create(vertx, TokenSettings.from(settings)))
         .onSuccess(verifier -> tokens = verifier)
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
@@ -95,6 +103,9 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // the bridge unpublishes its foreign services' records, so it stops while the registry is open
+    if (tokens != null) {
+      tokens.close();
+    }
     return bridge.stop().eventually(() -> {
       registry.close();
       return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
@@ -105,7 +116,7 @@ public class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
-    new ApiPipeline(table, tokens, breakers, bodyLimit, new EventBusUpstream(vertx, breakers, timeoutMs),
+    new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit, new EventBusUpstream(vertx, breakers, timeoutMs),
         bridge.routeProxy()).mount(router, "/api/*");
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus

@@ -80,6 +80,11 @@ public record Endpoint(String action, String method, String path, Function<JsonO
     return withPolicy(RoutePolicy.roles(roles));
   }
 
+  /** Counts this route against the gateway's rate-limit class {@code limitClass} (see RoutePolicy). */
+  public Endpoint limitedAs(String limitClass) {
+    return withPolicy(RoutePolicy.of(routeExtras).limitedAs(limitClass));
+  }
+
   public Endpoint withPolicy(RoutePolicy policy) {
     return new Endpoint(action, method, path, handler, routeExtras.copy().put(AUTH, policy.toJson()));
   }

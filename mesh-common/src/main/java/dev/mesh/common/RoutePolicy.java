@@ -11,17 +11,24 @@ import java.util.Set;
  * required roles and scopes. A route that declares nothing is authenticated: secure by default.
  * The role {@link Caller#ADMIN} satisfies every role requirement.
  *
- * <p>JSON: {@code {"public": true}} or {@code {"roles": ["admin"], "scopes": ["orders:write"]}}.
+ * <p>JSON: {@code {"public": true}} or {@code {"roles": ["admin"], "scopes": ["orders:write"]}}, each
+ * with an optional {@code "limit": "<class>"}: the gateway's rate-limit class (default: {@code read} for
+ * GET, {@code write} otherwise; the limits per class are the gateway's settings).
  */
-public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes) {
+public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes, String limit) {
 
   public static final String KEY = "auth";
 
-  public static final RoutePolicy OPEN = new RoutePolicy(true, Set.of(), Set.of());
-  public static final RoutePolicy AUTHENTICATED = new RoutePolicy(false, Set.of(), Set.of());
+  public static final RoutePolicy OPEN = new RoutePolicy(true, Set.of(), Set.of(), null);
+  public static final RoutePolicy AUTHENTICATED = new RoutePolicy(false, Set.of(), Set.of(), null);
 
   public static RoutePolicy roles(String... roles) {
-    return new RoutePolicy(false, Set.of(roles), Set.of());
+    return new RoutePolicy(false, Set.of(roles), Set.of(), null);
+  }
+
+  /** The same rules under the rate-limit class {@code limitClass}. */
+  public RoutePolicy limitedAs(String limitClass) {
+    return new RoutePolicy(open, roles, scopes, limitClass);
   }
 
   /** The policy a route's metadata declares; {@link #AUTHENTICATED} when it declares none or cannot be read. */
@@ -30,10 +37,11 @@ public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes) {
     if (!(value instanceof JsonObject json)) {
       return AUTHENTICATED;
     }
+    String limit = json.getValue("limit") instanceof String name ? name : null;
     if (Boolean.TRUE.equals(json.getValue("public"))) {
-      return OPEN;
+      return OPEN.limitedAs(limit);
     }
-    return new RoutePolicy(false, strings(json.getValue("roles")), strings(json.getValue("scopes")));
+    return new RoutePolicy(false, strings(json.getValue("roles")), strings(json.getValue("scopes")), limit);
   }
 
   /** Null when the caller may call; otherwise why not (the gateway answers 401 or 403). */
@@ -61,10 +69,9 @@ public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes) {
   }
 
   public JsonObject toJson() {
-    if (open) {
-      return new JsonObject().put("public", true);
-    }
-    return new JsonObject().put("roles", new JsonArray(List.copyOf(roles))).put("scopes", new JsonArray(List.copyOf(scopes)));
+    JsonObject json = open ? new JsonObject().put("public", true)
+        : new JsonObject().put("roles", new JsonArray(List.copyOf(roles))).put("scopes", new JsonArray(List.copyOf(scopes)));
+    return limit == null ? json : json.put("limit", limit);
   }
 
   private static Set<String> strings(Object value) {

@@ -13,7 +13,9 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,23 +31,49 @@ public final class TokenVerifier {
 
   private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
 
-  private final JWTAuth auth;
+  private final VerificationKeys keys;
   private final TokenSettings settings;
 
-  private TokenVerifier(JWTAuth auth, TokenSettings settings) {
-    this.auth = auth;
+  private TokenVerifier(VerificationKeys keys, TokenSettings settings) {
+    this.keys = keys;
     this.settings = settings;
   }
 
-  /** Verifies with the mesh's local key pair, made on first start. */
-  public static Future<TokenVerifier> local(Vertx vertx, TokenSettings settings) {
-    return vertx.executeBlocking(() -> LocalKeys.loadOrCreate(settings.keyDir())).map(keys -> {
-      log.info("verifying bearer tokens with the local key {} ({})", keys.kid(), settings.keyDir());
+  /** With an issuer's keys when the settings name one (OIDC or JWKS), else with the mesh's own key pair. */
+  public static Future<TokenVerifier> create(Vertx vertx, TokenSettings settings) {
+    Future<VerificationKeys> keys = settings.remoteKeys() ? JwksKeys.start(vertx, settings) : local(vertx, settings);
+    return keys.map(k -> new TokenVerifier(k, settings));
+  }
+
+  /** The mesh's local key pair, made on first start. */
+  private static Future<VerificationKeys> local(Vertx vertx, TokenSettings settings) {
+    return vertx.executeBlocking(() -> LocalKeys.loadOrCreate(settings.keyDir())).map(local -> {
+      log.info("verifying bearer tokens with the local key {} ({})", local.kid(), settings.keyDir());
       JWTAuthOptions options = new JWTAuthOptions()
-          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(keys.publicPem()).setId(keys.kid()))
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(local.publicPem()).setId(local.kid()))
           .setJWTOptions(checks(settings));
-      return new TokenVerifier(JWTAuth.create(vertx, options), settings);
+      JWTAuth auth = JWTAuth.create(vertx, options);
+      return new VerificationKeys() {
+        @Override
+        public JWTAuth current() {
+          return auth;
+        }
+
+        @Override
+        public boolean knows(String kid) {
+          return local.kid().equals(kid);
+        }
+
+        @Override
+        public Future<JWTAuth> afterUnknownKid(String kid) {
+          return Future.succeededFuture(auth);
+        }
+      };
     });
+  }
+
+  public void close() {
+    keys.close();
   }
 
   static JWTOptions checks(TokenSettings settings) {
@@ -55,10 +83,28 @@ public final class TokenVerifier {
 
   /** The caller the token proves; fails with a 401 MeshError when it proves nothing. */
   public Future<Caller> verify(String token) {
-    return auth.authenticate(new TokenCredentials(token))
+    String kid = kidOf(token);
+    Future<JWTAuth> auth = kid == null || keys.knows(kid) ? Future.succeededFuture(keys.current())
+        : keys.afterUnknownKid(kid);
+    return auth.compose(current -> current.authenticate(new TokenCredentials(token)))
         .recover(failure -> Future.failedFuture(MeshError.unauthorized("the bearer token is not valid: "
             + failure.getMessage())))
         .map(this::caller);
+  }
+
+  /** The {@code kid} of the token's header, or null when it has none or is no JWT at all. */
+  private static String kidOf(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)),
+          StandardCharsets.UTF_8));
+      return header.getValue("kid") instanceof String kid ? kid : null;
+    } catch (RuntimeException notAJwt) {
+      return null;
+    }
   }
 
   private Caller caller(User user) {

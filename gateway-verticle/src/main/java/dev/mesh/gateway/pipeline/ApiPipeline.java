@@ -2,6 +2,8 @@ package dev.mesh.gateway.pipeline;
 
 import dev.mesh.common.Breakers;
 import dev.mesh.gateway.auth.TokenVerifier;
+import dev.mesh.gateway.ratelimit.ClusterRateLimiter;
+import dev.mesh.gateway.ratelimit.RateLimitSettings;
 import dev.mesh.gateway.routing.RouteTable;
 import dev.mesh.gateway.routing.Upstream;
 import io.vertx.core.Handler;
@@ -9,6 +11,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,17 +24,22 @@ public final class ApiPipeline {
 
   private final List<Handler<RoutingContext>> steps;
 
-  public ApiPipeline(RouteTable table, TokenVerifier tokens, Breakers breakers, int bodyLimit,
-      Upstream eventBus, Upstream http) {
-    this.steps = List.of(
+  public ApiPipeline(RouteTable table, TokenVerifier tokens, ClusterRateLimiter limiter, RateLimitSettings limits,
+      Breakers breakers, int bodyLimit, Upstream eventBus, Upstream http) {
+    List<Handler<RoutingContext>> steps = new ArrayList<>(List.of(
         // vertx-web runs a body handler before any other (it refuses one later); the limit bounds the cost
         BodyHandler.create(false).setBodyLimit(bodyLimit),
         new MatchRoute(table),                           // 404 / 503 before anything else is spent
         new RequestId(),                                 // X-Request-Id, echoed
         new Authenticate(tokens),                        // bearer token -> Caller (401 when bad)
         new Authorize(),                                 // the route's policy (401 / 403)
+        new RateLimit(limiter, limits),                  // cluster-wide token buckets (429)
         new BreakerGate(breakers),                       // an open breaker is a fast 503
-        new Forward(breakers, eventBus, http));          // event bus or HTTP, through the breaker
+        new Forward(breakers, eventBus, http)));         // event bus or HTTP, through the breaker
+    if (!limits.enabled()) {
+      steps.removeIf(RateLimit.class::isInstance); // GATEWAY_RATE_LIMIT_ENABLED=false, for measurements
+    }
+    this.steps = List.copyOf(steps);
   }
 
   /** Mounts the steps on {@code path} (such as {@code /api/*}), in order. */

@@ -24,6 +24,11 @@ public record ServiceRoute(String service, String address, String method, String
     return RoutePolicy.of(extras);
   }
 
+  /** The rate-limit class the route declares, or null for the method's default. */
+  public String rateClass() {
+    return policy().limit();
+  }
+
   public JsonArray expansions() {
     return extras.getJsonArray("expand", new JsonArray());
   }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
@@ -22,10 +23,19 @@ public final class Tokens {
   public static final String ISSUER = "mesh";
   public static final String AUDIENCE = "mesh-api";
 
-  private final LocalKeys keys;
+  private final PrivateKey key;
+  private final String kid;
+  private final String publicPem;
 
-  private Tokens(LocalKeys keys) {
-    this.keys = keys;
+  private Tokens(PrivateKey key, String kid, String publicPem) {
+    this.key = key;
+    this.kid = kid;
+    this.publicPem = publicPem;
+  }
+
+  /** Tokens signed with any RSA key, such as one a test's own OIDC server publishes. */
+  public static Tokens forKey(PrivateKey key, String kid) {
+    return new Tokens(key, kid, null);
   }
 
   /** The key of a gateway whose MESH_DATA_DIR is {@code dataDir}. */
@@ -35,7 +45,8 @@ public final class Tokens {
 
   public static Tokens ofKeyDir(Path keyDir) {
     try {
-      return new Tokens(LocalKeys.loadOrCreate(keyDir));
+      LocalKeys keys = LocalKeys.loadOrCreate(keyDir);
+      return new Tokens(keys.privateKey(), keys.kid(), keys.publicPem());
     } catch (Exception e) {
       throw new IllegalStateException("cannot read or make the signing key in " + keyDir, e);
     }
@@ -57,12 +68,12 @@ public final class Tokens {
   }
 
   public String kid() {
-    return keys.kid();
+    return kid;
   }
 
   /** The header of a valid token: RS256 with this key's id. */
   public JsonObject header() {
-    return new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", keys.kid());
+    return new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", kid);
   }
 
   /** The claims of a valid token, to change one of them. */
@@ -77,7 +88,7 @@ public final class Tokens {
     String signingInput = encode(header) + "." + encode(claims);
     try {
       Signature rsa = Signature.getInstance("SHA256withRSA");
-      rsa.initSign(keys.privateKey());
+      rsa.initSign(key);
       rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
       return signingInput + "." + base64(rsa.sign());
     } catch (Exception e) {
@@ -87,7 +98,7 @@ public final class Tokens {
 
   /** The public key as PEM, for tests that forge an HMAC token keyed with it. */
   public String publicPem() {
-    return keys.publicPem();
+    return publicPem;
   }
 
   public static String encode(JsonObject json) {
