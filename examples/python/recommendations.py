@@ -29,11 +29,16 @@ PORT = int(os.environ.get("PORT", "9101"))
 log = logging.getLogger("recommendations")
 
 
+credential = None  # its own, from the registration answer; the bootstrap secret only registers
+
+
 def bridge(method, path, body=None):
     """One call to the gateway's bridge; returns (HTTP status, JSON answer)."""
     data = None if body is None else json.dumps(body).encode()
+    registering = method == "POST" and path == "/bridge/services"
+    token = SECRET if registering or credential is None else credential
     request = urllib.request.Request(GATEWAY + path, data=data, method=method, headers={
-        "Authorization": "Bearer " + SECRET, "Content-Type": "application/json"})
+        "Authorization": "Bearer " + token, "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"{}")
@@ -108,6 +113,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def join(base_url):
     """Registers with the gateway, waiting for it if it is not up yet; returns the service id."""
+    global credential
     registration = {
         "name": "recommendations",
         "baseUrl": base_url,
@@ -124,6 +130,7 @@ def join(base_url):
             continue
         if status != 201:
             sys.exit("registration refused: %s %s" % (status, answer))
+        credential = answer["credential"]
         log.info("joined the mesh as %s", answer["id"])
         return answer["id"]
 

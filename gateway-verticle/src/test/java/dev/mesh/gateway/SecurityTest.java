@@ -56,7 +56,8 @@ class SecurityTest {
     JsonObject config = cluster.settings()
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
-        .put(BridgeSettings.TCP_PORT, -1); // not used here; its default 7000 may be taken on the machine
+        .put(BridgeSettings.TCP_PORT, -1) // not used here; its default 7000 may be taken on the machine
+        .put("GATEWAY_ALLOWED_ORIGINS", "https://shop.example");
     TestCluster.await(gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
     gateway = "http://127.0.0.1:" + port;
     // each route answers with the caller the service was given
@@ -157,6 +158,26 @@ class SecurityTest {
         .withHeader("X-Who", Caller.FIELD), "a route cannot map a header onto the caller");
     assertThrows(IllegalArgumentException.class, () -> Endpoint.get("/api/x", "x", SecurityTest::whoCalled)
         .withHeader(Caller.SUBJECT, "who"));
+  }
+
+  @Test
+  void onlyAllowedOriginsOpenTheBrowserBridge() throws Exception {
+    assertEquals(200, withOrigin(null), "no Origin: not a browser");
+    assertEquals(200, withOrigin(gateway), "the gateway's own page");
+    assertEquals(200, withOrigin("https://shop.example"), "listed in GATEWAY_ALLOWED_ORIGINS");
+    assertEquals(403, withOrigin("https://evil.example"), "another site's page");
+    HttpResponse<String> dashboard = http.send(HttpRequest.newBuilder(URI.create(gateway + "/")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, dashboard.statusCode(), "the dashboard is public");
+    assertEquals(200, call("GET", "/health", null, null).statusCode());
+  }
+
+  private static int withOrigin(String origin) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + "/eventbus/info")).GET();
+    if (origin != null) {
+      request.header("Origin", origin);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
   private static void refused(String what, String token) throws Exception {
