@@ -33,6 +33,11 @@ final class BridgeFixture implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   BridgeFixture() {
+    this(new JsonObject());
+  }
+
+  /** With settings of the test's own on top of the fixture's. */
+  BridgeFixture(JsonObject extraSettings) {
     int port = TestCluster.freePort();
     JsonObject config = cluster.settings()
         .put(GatewayVerticle.PORT, port)
@@ -43,7 +48,8 @@ final class BridgeFixture implements AutoCloseable {
         .put(BridgeSettings.HEARTBEAT_TIMEOUT_MS, 1500)
         .put(BridgeSettings.FORGET_AFTER_MS, 4000)
         .put(BridgeSettings.WEBHOOK_BACKOFF_MS, 20)
-        .put(BridgeSettings.TCP_PORT, tcpPort);
+        .put(BridgeSettings.TCP_PORT, tcpPort)
+        .mergeIn(extraSettings);
     TestCluster.await(gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
     TestCluster.await(serviceNode.deployVerticle(new EchoService(), new DeploymentOptions().setConfig(cluster.settings())));
     gateway = "http://127.0.0.1:" + port;

@@ -29,7 +29,7 @@ class ForeignCredentialsTest {
 
   @BeforeAll
   static void start() {
-    mesh = new BridgeFixture();
+    mesh = new BridgeFixture(new JsonObject().put(BridgeSettings.GRANTS, "beta:mesh\\.granted"));
   }
 
   @AfterAll
@@ -40,7 +40,7 @@ class ForeignCredentialsTest {
   @Test
   void aServiceCredentialIsScopedToItsOwnName() throws Exception {
     JsonObject alpha = registered(new JsonObject().put("name", "alpha").put("baseUrl", "http://127.0.0.1:9")
-        .put("addresses", new JsonArray().add("mesh.alpha")));
+        .put("addresses", new JsonArray().add("mesh.alpha").add("mesh.granted")));
     JsonObject beta = registered(new JsonObject().put("name", "beta").put("baseUrl", "http://127.0.0.1:9"));
     String betaCredential = "Bearer " + beta.getString("credential");
 
@@ -48,6 +48,10 @@ class ForeignCredentialsTest {
         .put("action", "x"), betaCredential), 403, "forbidden");
     assertJsonError(mesh.call("POST", "/bridge/send", new JsonObject().put("address", "mesh.alpha"), betaCredential),
         403, "forbidden");
+    HttpResponse<String> granted = mesh.call("POST", "/bridge/request", new JsonObject().put("address", "mesh.granted")
+        .put("action", "x").put("timeoutMs", 500), betaCredential);
+    assertTrue(granted.statusCode() >= 500, "BRIDGE_GRANTS lets it through to alpha, which is not listening: "
+        + granted.statusCode() + " " + granted.body());
     HttpResponse<String> echoed = mesh.call("POST", "/bridge/request", new JsonObject().put("address", "mesh.echo")
         .put("action", "echo").put("body", new JsonObject().put("n", 2)), betaCredential);
     assertEquals(201, echoed.statusCode(), "a Java service's address is open to it (echo answers 201): " + echoed.body());
