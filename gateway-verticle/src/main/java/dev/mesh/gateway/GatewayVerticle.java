@@ -15,6 +15,7 @@ import dev.mesh.gateway.ratelimit.ClusterRateLimiter;
 import dev.mesh.gateway.ratelimit.RateLimitSettings;
 import dev.mesh.gateway.routing.EventBusUpstream;
 import dev.mesh.gateway.routing.RouteTable;
+import dev.mesh.gateway.openapi.ApiDocs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -119,6 +120,7 @@ public class GatewayVerticle extends VerticleBase {
     new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit, new EventBusUpstream(vertx, breakers, timeoutMs),
         bridge.routeProxy()).mount(router, "/api/*");
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
+    new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));

@@ -15,6 +15,17 @@ import java.util.function.Function;
 public record Endpoint(String action, String method, String path, Function<JsonObject, Future<Reply>> handler,
     JsonObject routeExtras) {
 
+  // The route's contract, which the gateway publishes at /openapi.json and enforces before a request
+  // reaches the service (see the contract methods at the end of this class).
+  /** Route metadata key: one line saying what the route does. */
+  public static final String SUMMARY = "summary";
+  /** Route metadata key: the JSON Schema (2020-12) of the request body; the gateway refuses a body that fails it. */
+  public static final String BODY = "body";
+  /** Route metadata key: {@code [{"name", "description", "schema"}]}, the query parameters the action reads. */
+  public static final String QUERY = "query";
+  /** Route metadata key: {@code {"201": {"description": ...}}}, the answers the route gives. */
+  public static final String RESPONSES = "responses";
+
   /** Route metadata key: {@code {"Header-Name": "inputField"}}. */
   public static final String HEADERS = "headers";
   /** Route metadata key: the expansions a client may ask for with {@code ?expand=a,b}. */
@@ -95,5 +106,34 @@ public record Endpoint(String action, String method, String path, Function<JsonO
 
   public JsonObject routeJson() {
     return routeExtras.copy().put("method", method).put("path", path).put("action", action);
+  }
+
+  // --- the route's contract: /openapi.json publishes it, the gateway enforces body and query schemas ---
+
+  public Endpoint summary(String text) {
+    return with(SUMMARY, text);
+  }
+
+  /** The JSON Schema every request body must meet (see {@code dev.mesh.common.contract.Schemas}). */
+  public Endpoint body(JsonObject schema) {
+    return with(BODY, schema.copy());
+  }
+
+  /** A query parameter the action reads (always optional: the action decides what is missing). */
+  public Endpoint query(String name, String description, JsonObject schema) {
+    JsonArray query = routeExtras.getJsonArray(QUERY, new JsonArray()).copy();
+    query.add(new JsonObject().put("name", name).put("description", description).put("schema", schema.copy()));
+    return with(QUERY, query);
+  }
+
+  /** An answer the route gives: its success status, or an error status beyond the ones every route has. */
+  public Endpoint responds(int status, String description) {
+    JsonObject responses = routeExtras.getJsonObject(RESPONSES, new JsonObject()).copy();
+    responses.put(Integer.toString(status), new JsonObject().put("description", description));
+    return with(RESPONSES, responses);
+  }
+
+  private Endpoint with(String key, Object value) {
+    return new Endpoint(action, method, path, handler, routeExtras.copy().put(key, value));
   }
 }

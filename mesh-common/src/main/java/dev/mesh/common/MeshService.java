@@ -65,7 +65,9 @@ public abstract class MeshService extends VerticleBase {
     registry = Registry.create(vertx, settings);
     return prepare().compose(v -> {
       List<Endpoint> all = new ArrayList<>(endpoints());
-      all.add(Endpoint.get("/api/" + name() + "/info", "info", this::info));
+      all.add(Endpoint.get("/api/" + name() + "/info", "info", this::info)
+          .summary("Which instance answered: service, instance id, node id and version")
+          .responds(200, "the answering instance"));
       all.forEach(e -> actions.put(e.action(), e));
       consumer = vertx.eventBus().consumer(address(), this::dispatch);
       // in a cluster the subscription is only visible to others once this completes

@@ -19,8 +19,8 @@ final class OrderValidation {
   static final int MAX_ITEMS = 50;
   static final int MAX_QUANTITY = 1000;
   static final String CURSOR_TAG = "orders";
-  private static final Pattern SKU = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-  private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
+  static final Pattern SKU = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
   /** A validated create request; {@code hash} tells a repeat from a different order under the same key. */
   record NewOrder(String userId, JsonArray items, String idempotencyKey, String hash) {

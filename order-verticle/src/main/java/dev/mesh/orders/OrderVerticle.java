@@ -4,6 +4,7 @@ import dev.mesh.common.Breakers;
 import dev.mesh.common.Database;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshService;
+import dev.mesh.common.contract.Schemas;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -53,12 +54,27 @@ public class OrderVerticle extends MeshService {
   @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/orders", "create", orders::createOrder).withHeader("Idempotency-Key", "idempotencyKey"),
+        Endpoint.post("/api/orders", "create", orders::createOrder).withHeader("Idempotency-Key", "idempotencyKey")
+            .summary("Place an order: the saga checks the user, reserves the stock and confirms")
+            .body(OrderSchemas.NEW_ORDER)
+            .responds(201, "the finished order: CONFIRMED, REJECTED (with the reason) or CANCELLED")
+            .responds(202, "the PENDING order, whose saga goes on: poll GET /api/orders/{id}")
+            .responds(422, "this Idempotency-Key was used for a different order"),
         Endpoint.get("/api/orders/:id", "get", orders::getOrder)
             .withExpansion("user", "userId", "mesh.users", "get", "id", "user")
-            .withExpansion("products", "items[].sku", "mesh.inventory", "get", "sku", "product"),
-        Endpoint.get("/api/orders", "list", orders::listOrders),
-        Endpoint.post("/api/orders/:id/cancel", "cancel", orders::cancelOrder));
+            .withExpansion("products", "items[].sku", "mesh.inventory", "get", "sku", "product")
+            .summary("Read an order, optionally with its user and products embedded")
+            .responds(200, "the order").responds(404, "no such order"),
+        Endpoint.get("/api/orders", "list", orders::listOrders)
+            .summary("List orders, oldest first, optionally of one user")
+            .query("userId", "only this user's orders", Schemas.uuid())
+            .query("limit", "page size (default 20)", Schemas.wholeNumber(1, 100))
+            .query("after", "the 'next' cursor of the previous page", Schemas.string())
+            .responds(200, "{items, next}: a page of orders and the cursor of the next page (null at the end)"),
+        Endpoint.post("/api/orders/:id/cancel", "cancel", orders::cancelOrder)
+            .summary("Cancel a confirmed order within its cancellation window").body(OrderSchemas.NOTHING)
+            .responds(200, "the CANCELLED order, its stock released").responds(404, "no such order")
+            .responds(409, "the order is PENDING, REJECTED or past its cancellation window"));
   }
 
   @Override

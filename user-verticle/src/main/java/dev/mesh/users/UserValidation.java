@@ -23,7 +23,7 @@ final class UserValidation {
   static final String CURSOR_TAG = "u1";
 
   /** dot-atom local part @ domain of LDH labels with an alphabetic TLD; ASCII only (no IDN, no quoting). */
-  private static final Pattern EMAIL = Pattern.compile(
+  static final Pattern EMAIL = Pattern.compile(
       "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
           + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
   private static final Pattern UUID_SHAPE = Pattern.compile(

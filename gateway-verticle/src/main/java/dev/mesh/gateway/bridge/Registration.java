@@ -21,10 +21,13 @@ import java.util.regex.Pattern;
 record Registration(String name, String baseUrl, List<Route> routes, List<String> addresses,
     List<String> subscriptions, String healthUrl, String messagesUrl, String eventsUrl, String version) {
 
-  /** A route and who may call it ({@code "auth"}: {@code {"public": true}} or required roles and scopes). */
-  record Route(String method, String path, RoutePolicy policy) {
+  /**
+   * A proxied route, its contract (summary, body schema, query, responses; see RouteContract) and who may
+   * call it ({@code "auth"}: {@code {"public": true}} or required roles and scopes; nothing: authenticated).
+   */
+  record Route(String method, String path, JsonObject contract, RoutePolicy policy) {
     JsonObject toJson() {
-      return new JsonObject().put("method", method).put("path", path).put(RoutePolicy.KEY, policy.toJson());
+      return contract.copy().put("method", method).put("path", path).put(RoutePolicy.KEY, policy.toJson());
     }
   }
 
@@ -48,13 +51,15 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
       baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
     }
     List<Route> routes = new ArrayList<>();
-    for (Object item : array(json, "routes", problems)) {
-      Route route = route(item, name);
-      if (route == null) {
+    List<Object> declaredRoutes = array(json, "routes", problems);
+    for (int i = 0; i < declaredRoutes.size(); i++) {
+      int known = problems.size();
+      Route route = route(declaredRoutes.get(i), name, "routes[" + i + "]", problems);
+      if (route == null && problems.size() == known) { // not a route at all, rather than a bad contract
         problems.put("routes", "each route is {\"method\": \"GET|POST|PUT|PATCH|DELETE\", \"path\": \"/api/"
             + (name == null ? "<name>" : name) + "/...\"} with ':param' segments, and optionally \"auth\": "
             + "{\"public\": true} or {\"roles\": [...], \"scopes\": [...]}");
-      } else {
+      } else if (route != null) {
         routes.add(route);
       }
     }
@@ -89,7 +94,7 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
   }
 
   /** A route must live under the service's own prefix, so no service can take over another's paths. */
-  private static Route route(Object item, String name) {
+  private static Route route(Object item, String name, String where, JsonObject problems) {
     if (!(item instanceof JsonObject json) || name == null) {
       return null;
     }
@@ -109,9 +114,11 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
     }
     Object auth = json.getValue(RoutePolicy.KEY);
     if (auth != null && !(auth instanceof JsonObject)) {
+      problems.put(where + ".auth", "is {\"public\": true} or {\"roles\": [...], \"scopes\": [...]}");
       return null;
     }
-    return new Route(method, path, RoutePolicy.of(json)); // nothing declared: authenticated
+    JsonObject contract = RouteContract.read(json, where, problems);
+    return contract == null ? null : new Route(method, path, contract, RoutePolicy.of(json)); // nothing declared: authenticated
   }
 
   private static List<Object> array(JsonObject json, String field, JsonObject problems) {

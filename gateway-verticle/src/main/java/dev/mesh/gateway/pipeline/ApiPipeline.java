@@ -34,6 +34,7 @@ public final class ApiPipeline {
         new Authenticate(tokens),                        // bearer token -> Caller (401 when bad)
         new Authorize(),                                 // the route's policy (401 / 403)
         new RateLimit(limiter, limits),                  // cluster-wide token buckets (429)
+        new ValidateRequest(),                           // the route's body schema and query (400)
         new BreakerGate(breakers),                       // an open breaker is a fast 503
         new Forward(breakers, eventBus, http)));         // event bus or HTTP, through the breaker
     if (!limits.enabled()) {

@@ -81,6 +81,12 @@ public final class RouteTable {
     endpoints = Map.copyOf(freshEndpoints);
   }
 
+  /** Every route of a service that has an instance now, most specific first: what the mesh offers. */
+  public List<ServiceRoute> liveRoutes() {
+    Map<String, Integer> counts = instances;
+    return routes.stream().filter(r -> counts.getOrDefault(r.service(), 0) > 0).toList();
+  }
+
   /** The base URL of one instance of a foreign service, round-robin; null for a service on the event bus. */
   private String endpoint(String service) {
     List<String> urls = endpoints.get(service);

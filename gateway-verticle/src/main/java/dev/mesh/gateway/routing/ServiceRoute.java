@@ -33,6 +33,24 @@ public record ServiceRoute(String service, String address, String method, String
     return extras.getJsonArray("expand", new JsonArray());
   }
 
+  /** The JSON Schema the request body must meet, or null when the route declares none. */
+  public JsonObject bodySchema() {
+    return extras.getValue("body") instanceof JsonObject schema ? schema : null;
+  }
+
+  /** The route's contract as the service declared it: summary, query parameters, responses. */
+  public String summary() {
+    return extras.getValue("summary") instanceof String text ? text : null;
+  }
+
+  public JsonArray query() {
+    return extras.getValue("query") instanceof JsonArray query ? query : new JsonArray();
+  }
+
+  public JsonObject responses() {
+    return extras.getValue("responses") instanceof JsonObject responses ? responses : new JsonObject();
+  }
+
   /** Path parameters when this route matches, or null. */
   public Map<String, String> match(String requestMethod, String[] segments) {
     if (!method.equals(requestMethod)) {
