@@ -5,7 +5,9 @@ It joins the mesh through the gateway's HTTP bridge (docs/bridge.md) and then
   - serves GET /api/recommendations/<userId> through the gateway,
   - serves the event-bus address mesh.recommendations (action "recommend", body {"userId"}),
   - calls mesh.users through the bridge to check the user,
-  - receives events.order.confirmed by webhook, and recommends what others bought.
+  - receives events.order.confirmed by webhook, and recommends what others bought,
+  - joins the caller's trace: the W3C traceparent of what the bridge sends it goes back on its own
+    calls into the bridge, so its work shows in the same OpenTelemetry trace.
 
 Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (mesh-dev-secret),
 PORT (9101; 0 takes a free one).
@@ -27,6 +29,8 @@ GATEWAY = os.environ.get("MESH_GATEWAY", "http://127.0.0.1:8080")
 SECRET = os.environ.get("BRIDGE_SECRET", "mesh-dev-secret")
 PORT = int(os.environ.get("PORT", "9101"))
 log = logging.getLogger("recommendations")
+# the trace of the request this thread is handling (each request has its own thread)
+current = threading.local()
 
 
 credential = None  # its own, from the registration answer; the bootstrap secret only registers
@@ -37,8 +41,10 @@ def bridge(method, path, body=None):
     data = None if body is None else json.dumps(body).encode()
     registering = method == "POST" and path == "/bridge/services"
     token = SECRET if registering or credential is None else credential
-    request = urllib.request.Request(GATEWAY + path, data=data, method=method, headers={
-        "Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+    if getattr(current, "traceparent", None):
+        headers["traceparent"] = current.traceparent  # the call joins the trace of the request
+    request = urllib.request.Request(GATEWAY + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"{}")
@@ -78,6 +84,16 @@ def recommend(user_id):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the gateway reuses its connections
+
+    def handle_one_request(self):
+        current.traceparent = None
+        super().handle_one_request()
+
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok:
+            current.traceparent = self.headers.get("traceparent")
+        return ok
 
     def do_GET(self):
         path = urlsplit(self.path).path.split("/")

@@ -5,10 +5,14 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
 import dev.mesh.gateway.auth.TokenSettings;
 import dev.mesh.gateway.auth.TokenVerifier;
+import dev.mesh.gateway.edge.EdgeServer;
+import dev.mesh.gateway.observe.RequestObserver;
+import dev.mesh.gateway.observe.ServiceGauges;
 import dev.mesh.gateway.pipeline.ApiPipeline;
 import dev.mesh.gateway.pipeline.RateLimit;
 import dev.mesh.gateway.ratelimit.ClusterRateLimiter;
@@ -33,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code /api/*}
- * through the {@link ApiPipeline} along the routes the services published in the registry, and
+ * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code GET /metrics}
+ * (Prometheus), {@code /api/*} through the {@link ApiPipeline} along the routes the services published
+ * in the registry, and
  * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
  */
 public class GatewayVerticle extends VerticleBase {
@@ -64,6 +69,7 @@ public class GatewayVerticle extends VerticleBase {
   private TokenVerifier tokens;
   private RateLimitSettings limits;
   private ClusterRateLimiter limiter;
+  private ServiceGauges serviceGauges;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
 
@@ -74,6 +80,7 @@ public class GatewayVerticle extends VerticleBase {
     required = Arrays.stream(settings.get(REQUIRED_SERVICES, "users,inventory,orders").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
     table = new RouteTable(required);
+    serviceGauges = new ServiceGauges(MeshMetrics.registry(vertx));
     breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),
         settings.getInt(BREAKER_RESET_MS, 5000));
     timeoutMs = settings.getInt(REQUEST_TIMEOUT_MS, 5000);
@@ -94,7 +101,7 @@ public class GatewayVerticle extends VerticleBase {
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
         .compose(v -> browsers.start())
-        .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(port, host))
+        .compose(v -> EdgeServer.create(vertx, settings).requestHandler(router()).listen(port, host))
         .onSuccess(s -> {
           server = s;
           log.info("gateway listening on http://{}:{}", host, s.actualPort());
@@ -115,7 +122,11 @@ public class GatewayVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    // metrics and access log of every request; not of the browsers' event-bus sockets, which live for
+    // minutes, and whose SockJS upgrade must be the first route it passes through (or its frames stall)
+    router.routeWithRegex("^(?!/eventbus/).*").handler(new RequestObserver(MeshMetrics.registry(vertx)));
     router.get("/health").handler(this::health);
+    router.get("/metrics").handler(ctx -> MeshMetrics.scrape(vertx, ctx.request()));
     router.get("/ready").handler(this::ready);
     new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit, new EventBusUpstream(vertx, breakers, timeoutMs),
         bridge.routeProxy()).mount(router, "/api/*");
@@ -124,7 +135,7 @@ public class GatewayVerticle extends VerticleBase {
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
     router.route().last().handler(ctx -> ctx.fail(MeshError.notFound(
         "no route for " + ctx.request().method() + " " + ctx.normalizedPath())));
-    router.route().failureHandler(HttpErrors::write);
+    HttpErrors.install(router);
     return router;
   }
 
@@ -136,6 +147,7 @@ public class GatewayVerticle extends VerticleBase {
           if (sequence > appliedRefresh) {
             appliedRefresh = sequence;
             table.update(records);
+            serviceGauges.update(table.services());
           }
         })
         .onFailure(e -> log.warn("could not read the registry: {}", e.getMessage()))

@@ -13,6 +13,7 @@ import dev.mesh.common.contract.Schemas;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.common.testing.Tokens;
+import dev.mesh.gateway.bridge.BridgeSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,7 +58,8 @@ class ApiDocumentTest {
     gatewayNode = cluster.join();
     serviceNode = cluster.join();
     int port = TestCluster.freePort();
-    JsonObject config = cluster.settings().put(GatewayVerticle.PORT, port).put(GatewayVerticle.REQUIRED_SERVICES, "");
+    JsonObject config = cluster.settings().put(GatewayVerticle.PORT, port).put(GatewayVerticle.REQUIRED_SERVICES, "")
+        .put(BridgeSettings.TCP_PORT, -1); // not used here; its default 7000 may be taken on the machine
     TestCluster.await(gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
     gateway = "http://127.0.0.1:" + port;
     TestCluster.await(serviceNode.deployVerticle(new TestService("shop", List.of(

@@ -7,6 +7,7 @@ import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Reply;
+import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.common.testing.Tokens;
 import dev.mesh.gateway.bridge.BridgeSettings;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -48,7 +50,9 @@ class GatewayRoutingTest {
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
         .put(BridgeSettings.TCP_PORT, -1) // not used here; its default 7000 may be taken on the machine
-        .put(GatewayVerticle.REQUEST_TIMEOUT_MS, 500)
+        // every call of this class waits this long at most; a loaded machine answers well within it, and
+        // the one test of a service that never answers waits it out
+        .put(GatewayVerticle.REQUEST_TIMEOUT_MS, 5000)
         .put(GatewayVerticle.BODY_LIMIT, 1024)
         .put("GATEWAY_BREAKER_MAX_FAILURES", 3)
         .put("GATEWAY_BREAKER_RESET_MS", 30_000);
@@ -217,14 +221,8 @@ class GatewayRoutingTest {
     HttpResponse<String> send() throws Exception;
   }
 
-  /** Repeats a call until the registry change it waits for shows (bounded: 10 s). */
-  static HttpResponse<String> eventually(Call call, Predicate<HttpResponse<String>> done) throws Exception {
-    HttpResponse<String> response = call.send();
-    for (int i = 0; i < 100 && !done.test(response); i++) {
-      Thread.sleep(100);
-      response = call.send();
-    }
-    assertTrue(done.test(response), "not reached in time; last answer " + response.statusCode() + " " + response.body());
-    return response;
+  /** Repeats a call until the registry change it waits for shows (bounded: 30 s). */
+  static HttpResponse<String> eventually(Call call, Predicate<HttpResponse<String>> done) {
+    return Eventually.await(Duration.ofSeconds(30), "the gateway's answer", call::send, done);
   }
 }

@@ -3,6 +3,7 @@ package dev.mesh.inventory;
 import dev.mesh.common.Database;
 import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
+import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.contract.Schemas;
 import io.vertx.core.Future;
@@ -29,7 +30,8 @@ public class InventoryVerticle extends MeshService {
       database = db;
       InventoryEvents events = new InventoryEvents(vertx);
       products = new ProductHandlers(new ProductStore(db.pool()), events);
-      reservations = new ReservationHandlers(new StockStore(db.pool()), events);
+      reservations = new ReservationHandlers(new StockStore(db.pool()), events,
+          new ReservationMetrics(MeshMetrics.registry(vertx)));
     });
   }
 

@@ -20,14 +20,22 @@ final class ReservationHandlers {
 
   private final StockStore store;
   private final InventoryEvents events;
+  private final ReservationMetrics metrics;
 
-  ReservationHandlers(StockStore store, InventoryEvents events) {
+  ReservationHandlers(StockStore store, InventoryEvents events, ReservationMetrics metrics) {
     this.store = store;
     this.events = events;
+    this.metrics = metrics;
   }
 
   Future<Reply> reserveStock(JsonObject input) {
-    InventoryValidation.Reserve request = InventoryValidation.reserve(input);
+    InventoryValidation.Reserve request;
+    try {
+      request = InventoryValidation.reserve(input);
+    } catch (RuntimeException invalid) {
+      metrics.refused(invalid);
+      throw invalid;
+    }
     return store.reserve(request.orderId(), request.items())
         .recover(ReservationHandlers::translated)
         .map(change -> {
@@ -42,8 +50,10 @@ final class ReservationHandlers {
           } else {
             log.info("order {} reserved {}", request.orderId(), request.items());
           }
+          metrics.reserved(change.repeated());
           return announce(change, Reason.RESERVED);
-        });
+        })
+        .onFailure(metrics::refused);
   }
 
   Future<Reply> releaseStock(JsonObject input) {

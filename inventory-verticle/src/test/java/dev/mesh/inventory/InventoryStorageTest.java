@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -20,12 +21,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stock and reservations survive a restart on the embedded database; an external database is used when configured. */
 @ExtendWith(VertxExtension.class)
+// each test (or its setup) starts an embedded PostgreSQL: on a loaded machine that can pass the
+// extension's default 30 s
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 class InventoryStorageTest {
 
   @Test

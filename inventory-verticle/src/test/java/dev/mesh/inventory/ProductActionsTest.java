@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The catalogue actions of {@code mesh.inventory}: create, get, list, restock, update. */
 @ExtendWith(VertxExtension.class)
+// each test (or its setup) starts an embedded PostgreSQL: on a loaded machine that can pass the
+// extension's default 30 s
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 class ProductActionsTest {
 
   @TempDir

@@ -14,11 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Stock is never oversold and never negative, however many requests race for it. */
 @ExtendWith(VertxExtension.class)
+// each test (or its setup) starts an embedded PostgreSQL: on a loaded machine that can pass the
+// extension's default 30 s
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 class StockConcurrencyTest {
 
   @TempDir

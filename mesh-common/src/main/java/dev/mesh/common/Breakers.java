@@ -1,5 +1,7 @@
 package dev.mesh.common;
 
+import dev.mesh.common.observe.MeshMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -53,8 +55,20 @@ public final class Breakers {
       CircuitBreaker breaker = CircuitBreaker.create(owner + "-" + name, vertx, options);
       breaker.failurePolicy(Breakers::isMeshFault);
       breaker.openHandler(v -> openedAt.put(name, System.currentTimeMillis()));
+      Gauge.builder("mesh.breaker.state", breaker, b -> stateValue(b.state()))
+          .description("Circuit breaker per downstream service: 0 closed, 1 half-open, 2 open")
+          .tag("owner", owner).tag("service", name)
+          .register(MeshMetrics.registry(vertx));
       return breaker;
     });
+  }
+
+  private static int stateValue(CircuitBreakerState state) {
+    return switch (state) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
   }
 
   private static <T> boolean isMeshFault(Future<T> outcome) {

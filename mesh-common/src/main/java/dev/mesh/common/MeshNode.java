@@ -3,7 +3,12 @@ package dev.mesh.common;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import dev.mesh.common.observe.MeshMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.mesh.common.observe.MeshTracing;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -25,15 +30,41 @@ public final class MeshNode {
 
   /** A Vert.x instance joined to the mesh cluster described by {@code cluster.xml} and the settings. */
   public static Future<Vertx> clustered(MeshConfig settings) {
+    return clustered(settings, "mesh");
+  }
+
+  /** The same, for a named service: the name its traces carry. */
+  public static Future<Vertx> clustered(MeshConfig settings, String service) {
     VertxOptions options = new VertxOptions();
     // the event bus talks to other nodes on the same interface Hazelcast uses: loopback by default
     options.getEventBusOptions()
         .setHost(settings.get(ClusterConfig.HOST, "127.0.0.1"))
         .setPort(settings.getInt("MESH_EVENTBUS_PORT", 0));
-    return Vertx.builder()
+    // metrics and tracing are switched on here, once, for everything this node does
+    VertxBuilder builder = Vertx.builder();
+    PrometheusMeterRegistry metrics = MeshMetrics.enable(settings, options, builder);
+    OpenTelemetrySdk tracing = MeshTracing.enable(settings, service, options, builder);
+    return builder
         .with(options)
         .withClusterManager(new HazelcastClusterManager(ClusterConfig.load(settings)))
-        .buildClustered();
+        .buildClustered()
+        .onSuccess(vertx -> MeshMetrics.attach(vertx, metrics))
+        .onFailure(e -> closeTracing(tracing))
+        .onSuccess(vertx -> {
+          if (tracing != null) {
+            // spans still buffered go out before the node is gone
+            ((io.vertx.core.internal.VertxInternal) vertx).addCloseHook(done -> {
+              closeTracing(tracing);
+              done.succeed();
+            });
+          }
+        });
+  }
+
+  private static void closeTracing(OpenTelemetrySdk tracing) {
+    if (tracing != null) {
+      tracing.shutdown().join(5, TimeUnit.SECONDS);
+    }
   }
 
   /**
@@ -44,7 +75,7 @@ public final class MeshNode {
     MeshConfig settings = MeshConfig.fromEnvironment();
     Vertx vertx;
     try {
-      vertx = await(clustered(settings), 120);
+      vertx = await(clustered(settings, service), 120);
       await(vertx.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(new JsonObject())), 180);
     } catch (Exception e) {
       log.error("{} failed to start", service, e);
@@ -66,7 +97,8 @@ public final class MeshNode {
 
   /**
    * With MESH_HEALTH_PORT set, a liveness endpoint for orchestrators (the Docker HEALTHCHECK): 200 while
-   * this node is in the cluster. The gateway has its own /health on its main port as well.
+   * this node is in the cluster; and {@code GET /metrics} for Prometheus. The gateway has its own
+   * /health and /metrics on its main port as well.
    */
   private static void startHealthEndpoint(Vertx vertx, MeshConfig settings, String service) {
     int port = settings.getInt(HEALTH_PORT, 0);
@@ -74,6 +106,10 @@ public final class MeshNode {
       return;
     }
     vertx.createHttpServer().requestHandler(request -> {
+      if (request.path().equals("/metrics")) {
+        MeshMetrics.scrape(vertx, request);
+        return;
+      }
       boolean up = Cluster.joined(vertx);
       request.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("service", service).encode());

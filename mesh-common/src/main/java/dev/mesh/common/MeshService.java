@@ -1,5 +1,7 @@
 package dev.mesh.common;
 
+import dev.mesh.common.observe.ActionMetrics;
+import dev.mesh.common.observe.MeshMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -33,6 +35,7 @@ public abstract class MeshService extends VerticleBase {
   protected final String instanceId = UUID.randomUUID().toString();
   private final Map<String, Endpoint> actions = new LinkedHashMap<>();
   private MessageConsumer<Object> consumer;
+  private ActionMetrics metrics;
 
   /** The service name: {@code users}, {@code inventory}, {@code orders}. */
   protected abstract String name();
@@ -63,6 +66,7 @@ public abstract class MeshService extends VerticleBase {
   public Future<?> start() {
     settings = MeshConfig.of(config());
     registry = Registry.create(vertx, settings);
+    metrics = new ActionMetrics(MeshMetrics.registry(vertx), name());
     return prepare().compose(v -> {
       List<Endpoint> all = new ArrayList<>(endpoints());
       all.add(Endpoint.get("/api/" + name() + "/info", "info", this::info)
@@ -105,15 +109,18 @@ public abstract class MeshService extends VerticleBase {
   }
 
   private void dispatch(Message<Object> message) {
+    long start = System.nanoTime();
     String action = message.headers().get(ACTION_HEADER);
     Endpoint endpoint = action == null ? null : actions.get(action);
     if (endpoint == null) {
+      metrics.record("unknown", 400, start); // never the sender's word as a label: it is unbounded
       message.fail(400, MeshError.badRequest("unknown action '" + action + "' on " + address()
           + "; known: " + actions.keySet()).toJson().encode());
       return;
     }
     Object body = message.body();
     if (body != null && !(body instanceof JsonObject)) {
+      metrics.record(action, 400, start);
       message.fail(400, MeshError.badRequest("the message body must be a JSON object").toJson().encode());
       return;
     }
@@ -133,9 +140,11 @@ public abstract class MeshService extends VerticleBase {
     answer.onComplete(result -> {
       if (result.succeeded()) {
         Reply reply = result.result();
+        metrics.record(action, reply.status(), start);
         message.reply(reply.body(), new DeliveryOptions().addHeader(Reply.STATUS_HEADER, String.valueOf(reply.status())));
       } else {
         MeshError error = asMeshError(action, result.cause());
+        metrics.record(action, error.status(), start);
         message.fail(error.status(), error.toJson().encode());
       }
     });

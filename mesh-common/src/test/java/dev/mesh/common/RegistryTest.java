@@ -3,10 +3,12 @@ package dev.mesh.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.servicediscovery.Record;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,15 +71,8 @@ class RegistryTest {
     assertEquals("kept", left.get(0).getMetadata().getString(Registry.INSTANCE));
   }
 
-  private List<Record> waitForRecords(int expected) throws InterruptedException {
-    List<Record> records = List.of();
-    for (int i = 0; i < 100; i++) { // bounded: 10 s
-      records = TestCluster.await(registryA.records());
-      if (records.size() == expected) {
-        return records;
-      }
-      Thread.sleep(100);
-    }
-    return records;
+  private List<Record> waitForRecords(int expected) {
+    return Eventually.await(Duration.ofSeconds(10), expected + " records",
+        () -> TestCluster.await(registryA.records()), records -> records.size() == expected);
   }
 }

@@ -4,22 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +29,18 @@ import org.slf4j.LoggerFactory;
  * The examples in other languages (examples/python, examples/node) as real child processes against the
  * four JVMs: they join through the bridge, the gateway routes to them, they receive the confirmed-order
  * event of a real order, they call Java services through the bridge, and a killed one leaves the mesh.
+ * The mesh starts once; each test makes its own users and products, and a foreign service a test
+ * stopped is started again before the next test.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ForeignServicesTest {
 
   private static final Logger log = LoggerFactory.getLogger(ForeignServicesTest.class);
   private static final Map<String, String> BRIDGE = Map.of("Authorization", "Bearer mesh-dev-secret");
+  private static final List<String> FOREIGN = List.of("recommendations", "notifications", "hello");
 
   @TempDir
   static Path dataDir;
   private static MeshProcesses mesh;
-  private static String ada;
-  private static String bob;
 
   @BeforeAll
   static void startMeshAndServices() throws Exception {
@@ -47,9 +48,7 @@ class ForeignServicesTest {
     mesh.startForeign("recommendations", "python3", "examples/python/recommendations.py");
     mesh.startForeign("notifications", "node", "examples/node/notifications.js");
     mesh.startForeign("hello", "python3", "examples/python/hello.py");
-    for (String service : new String[] {"recommendations", "notifications", "hello"}) {
-      eventually(() -> get("/ready"), r -> instances(r, service) == 1, Duration.ofSeconds(60));
-    }
+    awaitJoined(FOREIGN);
   }
 
   @AfterAll
@@ -57,8 +56,12 @@ class ForeignServicesTest {
     mesh.close();
   }
 
+  @BeforeEach
+  void foreignServicesRunning() throws Exception {
+    awaitJoined(mesh.restartStopped());
+  }
+
   @Test
-  @Order(1)
   void theyJoinTheMeshAndTheGatewayRoutesToThem() throws Exception {
     HttpResponse<String> ready = get("/ready");
     assertEquals(200, ready.statusCode(), "foreign services join a ready mesh: " + ready.body());
@@ -68,13 +71,10 @@ class ForeignServicesTest {
   }
 
   @Test
-  @Order(2)
   void theyCallJavaServicesAndReactToAConfirmedOrder() throws Exception {
-    ada = createUser("Ada Lovelace");
-    bob = createUser("Bob Babbage");
-    HttpResponse<String> product = send("POST", "/api/inventory/products", new JsonObject().put("sku", "MUG-E2E")
-        .put("name", "Blue mug").put("priceCents", 1250).put("available", 10), Map.of());
-    assertEquals(201, product.statusCode(), product.body());
+    JsonObject ada = createUser("Ada Lovelace");
+    JsonObject bob = createUser("Bob Babbage");
+    String mug = createMug();
 
     // the Python service asks mesh.users through the bridge: an unknown user is the users service's 404
     HttpResponse<String> unknown = get("/api/recommendations/" + UUID.randomUUID());
@@ -82,40 +82,41 @@ class ForeignServicesTest {
     assertEquals("not_found", new JsonObject(unknown.body()).getString("error"));
 
     // a real order through the saga: the order service publishes events.order.confirmed
-    HttpResponse<String> order = send("POST", "/api/orders", new JsonObject().put("userId", ada)
-        .put("items", new JsonArray().add(new JsonObject().put("sku", "MUG-E2E").put("quantity", 2))),
-        Map.of("Idempotency-Key", UUID.randomUUID().toString()));
-    assertTrue(order.statusCode() == 201 || order.statusCode() == 202, order.body());
-    String orderId = new JsonObject(order.body()).getString("id");
-    eventually(() -> get("/api/orders/" + orderId), r -> r.body().contains("\"CONFIRMED\""), Duration.ofSeconds(30));
+    confirmOrder(ada.getString("id"), mug, 2);
 
-    JsonObject forBob = new JsonObject(eventually(() -> get("/api/recommendations/" + bob),
-        r -> r.statusCode() == 200 && r.body().contains("MUG-E2E"), Duration.ofSeconds(15)).body());
+    JsonObject forBob = new JsonObject(eventually(() -> get("/api/recommendations/" + bob.getString("id")),
+        r -> r.statusCode() == 200 && r.body().contains(mug), Duration.ofSeconds(15)).body());
     assertEquals("Bob Babbage", forBob.getString("name"), "Python read the user from the Java service");
-    assertEquals(new JsonArray().add("MUG-E2E"), forBob.getJsonArray("recommendations"));
-    JsonObject forAda = new JsonObject(get("/api/recommendations/" + ada).body());
-    assertFalse(forAda.getJsonArray("recommendations").contains("MUG-E2E"), "not what she just bought");
+    assertTrue(forBob.getJsonArray("recommendations").contains(mug), forBob.encode());
+    JsonObject forAda = new JsonObject(get("/api/recommendations/" + ada.getString("id")).body());
+    assertFalse(forAda.getJsonArray("recommendations").contains(mug), "not what she just bought");
 
-    JsonObject notified = new JsonObject(eventually(() -> get("/api/notifications/" + ada),
+    JsonObject notified = new JsonObject(eventually(() -> get("/api/notifications/" + ada.getString("id")),
         r -> r.statusCode() == 200 && r.body().contains("Blue mug"),
         Duration.ofSeconds(15)).body());
     JsonObject note = notified.getJsonArray("notifications").getJsonObject(0);
-    assertEquals("ada.lovelace@example.com", note.getString("to"), "Node read the user from the Java service");
+    assertEquals(ada.getString("email"), note.getString("to"), "Node read the user from the Java service");
     assertTrue(note.getString("text").contains("2 x Blue mug"), "and the product from inventory: " + note.getString("text"));
   }
 
   @Test
-  @Order(3)
   void theirEventBusAddressesAnswerThroughTheBridge() throws Exception {
+    JsonObject ada = createUser("Ada Lovelace");
+    JsonObject bob = createUser("Bob Babbage");
+    confirmOrder(ada.getString("id"), createMug(), 1);
+
     HttpResponse<String> recommended = send("POST", "/bridge/request", new JsonObject()
         .put("address", "mesh.recommendations").put("action", "recommend")
-        .put("body", new JsonObject().put("userId", bob)), BRIDGE);
+        .put("body", new JsonObject().put("userId", bob.getString("id"))), BRIDGE);
     assertEquals(200, recommended.statusCode(), recommended.body());
-    assertEquals(bob, new JsonObject(recommended.body()).getString("userId"));
+    assertEquals(bob.getString("id"), new JsonObject(recommended.body()).getString("userId"));
 
-    HttpResponse<String> listed = send("POST", "/bridge/request", new JsonObject()
+    // the notification follows the confirmed event, which reaches the Node service on its own stream
+    HttpResponse<String> listed = eventually(() -> send("POST", "/bridge/request", new JsonObject()
         .put("address", "mesh.notifications").put("action", "list")
-        .put("body", new JsonObject().put("userId", ada)), BRIDGE);
+        .put("body", new JsonObject().put("userId", ada.getString("id"))), BRIDGE),
+        r -> r.statusCode() != 200 || !new JsonObject(r.body()).getJsonArray("notifications").isEmpty(),
+        Duration.ofSeconds(15));
     assertEquals(200, listed.statusCode(), listed.body());
     assertEquals(1, new JsonObject(listed.body()).getJsonArray("notifications").size());
 
@@ -125,7 +126,6 @@ class ForeignServicesTest {
   }
 
   @Test
-  @Order(4)
   void aKilledServiceAnswers503AndItsRecordDisappears() throws Exception {
     long killedAt = System.nanoTime();
     mesh.process("recommendations").destroyForcibly(); // kill -9: no deregistration, only silence
@@ -134,7 +134,7 @@ class ForeignServicesTest {
     log.info("recommendations record gone {} ms after kill -9",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
     assertEquals(1, instances(ready, "notifications"), "the others stay");
-    HttpResponse<String> gone = get("/api/recommendations/" + bob);
+    HttpResponse<String> gone = get("/api/recommendations/" + UUID.randomUUID());
     assertEquals(503, gone.statusCode(), gone.body());
     assertEquals("unavailable", new JsonObject(gone.body()).getString("error"));
 
@@ -142,15 +142,42 @@ class ForeignServicesTest {
     node.destroy(); // SIGTERM: it deregisters itself
     assertTrue(node.waitFor(10, TimeUnit.SECONDS));
     assertEquals(0, instances(get("/ready"), "notifications"), "deregistered before exiting");
-    assertEquals(503, get("/api/notifications/" + ada).statusCode());
+    assertEquals(503, get("/api/notifications/" + UUID.randomUUID()).statusCode());
   }
 
-  private static String createUser(String name) throws Exception {
-    String email = name.toLowerCase().replace(' ', '.') + "@example.com";
+  /** Each named foreign service has one instance in /ready (bounded: 60 s). */
+  private static void awaitJoined(List<String> services) throws Exception {
+    for (String service : services) {
+      eventually(() -> get("/ready"), r -> instances(r, service) == 1, Duration.ofSeconds(60));
+    }
+  }
+
+  /** A new user with an email of its own; the created user (id, email, name). */
+  private static JsonObject createUser(String name) throws Exception {
+    String email = name.toLowerCase().replace(' ', '.') + "+" + UUID.randomUUID().toString().substring(0, 8)
+        + "@example.com";
     HttpResponse<String> created = send("POST", "/api/users",
         new JsonObject().put("email", email).put("name", name), Map.of());
     assertEquals(201, created.statusCode(), created.body());
-    return new JsonObject(created.body()).getString("id");
+    return new JsonObject(created.body());
+  }
+
+  /** A new product named "Blue mug" with stock; its sku. */
+  private static String createMug() throws Exception {
+    String sku = "MUG-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> product = send("POST", "/api/inventory/products", new JsonObject().put("sku", sku)
+        .put("name", "Blue mug").put("priceCents", 1250).put("available", 10), Map.of());
+    assertEquals(201, product.statusCode(), product.body());
+    return sku;
+  }
+
+  private static void confirmOrder(String userId, String sku, int quantity) throws Exception {
+    HttpResponse<String> order = send("POST", "/api/orders", new JsonObject().put("userId", userId)
+        .put("items", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", quantity))),
+        Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+    assertTrue(order.statusCode() == 201 || order.statusCode() == 202, order.body());
+    String orderId = new JsonObject(order.body()).getString("id");
+    eventually(() -> get("/api/orders/" + orderId), r -> r.body().contains("\"CONFIRMED\""), Duration.ofSeconds(30));
   }
 
   private static int instances(HttpResponse<String> ready, String service) {
@@ -167,20 +194,8 @@ class ForeignServicesTest {
     return mesh.send(method, path, body.encode(), headers);
   }
 
-  interface Call {
-    HttpResponse<String> send() throws Exception;
-  }
-
-  private static HttpResponse<String> eventually(Call call, Predicate<HttpResponse<String>> done, Duration bound)
-      throws Exception {
-    long deadline = System.nanoTime() + bound.toNanos();
-    HttpResponse<String> response = call.send();
-    while (!done.test(response) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      response = call.send();
-    }
-    assertTrue(done.test(response), "not reached in " + bound + "; last answer " + response.statusCode() + " "
-        + response.body());
-    return response;
+  private static HttpResponse<String> eventually(Callable<HttpResponse<String>> call,
+      Predicate<HttpResponse<String>> done, Duration bound) {
+    return Eventually.await(bound, "the mesh's answer", call, done);
   }
 }

@@ -3,24 +3,27 @@ package dev.mesh.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The four fat jars as four JVMs: ready, routed, and honest about a service killed with -9. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+/**
+ * The four fat jars as four JVMs: ready, routed, and honest about a service killed with -9. The mesh
+ * starts once; a test that stops a service leaves it to the next test's {@link #wholeMesh} to restart.
+ */
 class MeshEndToEndTest {
 
   private static final Logger log = LoggerFactory.getLogger(MeshEndToEndTest.class);
@@ -43,8 +46,16 @@ class MeshEndToEndTest {
     mesh.close();
   }
 
+  @BeforeEach
+  void wholeMesh() throws Exception {
+    List<String> restarted = mesh.restartStopped();
+    if (!restarted.isEmpty()) {
+      log.info("restarted {} for the next test", restarted);
+      mesh.awaitReady(Duration.ofSeconds(120));
+    }
+  }
+
   @Test
-  @Order(1)
   void readyReportsFourSeparateNodesAndEveryService() throws Exception {
     JsonObject ready = mesh.awaitReady(Duration.ofSeconds(10));
     assertEquals("UP", ready.getString("status"));
@@ -57,7 +68,6 @@ class MeshEndToEndTest {
   }
 
   @Test
-  @Order(2)
   void infoAnswersFromEachServiceJvm() throws Exception {
     String gatewayNode = mesh.awaitReady(Duration.ofSeconds(10)).getJsonObject("cluster").getString("node");
     for (String service : new String[] {"users", "inventory", "orders"}) {
@@ -71,23 +81,8 @@ class MeshEndToEndTest {
   }
 
   @Test
-  @Order(3)
   void aKilledServiceLeavesTheRegistryAndIsAnswered503AtOnce() throws Exception {
-    long killedAt = System.nanoTime();
-    mesh.process("inventory-verticle").destroyForcibly(); // SIGKILL: no goodbye, no unpublish
-
-    JsonObject ready = null;
-    while (System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(5)) {
-      ready = new JsonObject(mesh.get("/ready", Duration.ofSeconds(2)).body());
-      if (ready.getJsonObject("services").getJsonObject("inventory").getInteger("instances") == 0) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    long goneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-    log.info("inventory record gone {} ms after kill -9", goneMs);
-    assertEquals(0, ready.getJsonObject("services").getJsonObject("inventory").getInteger("instances"),
-        "within 5 s of kill -9 the registry has no inventory instance");
+    JsonObject ready = killInventory();
     assertEquals("DOWN", ready.getString("status"));
 
     // answered, not left to time out: the client gives it 1 s
@@ -99,17 +94,24 @@ class MeshEndToEndTest {
   }
 
   @Test
-  @Order(4)
   void aRestartedServiceComesBackOnItsData() throws Exception {
+    String sku = "KEPT-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created = mesh.post("/api/inventory/products", new JsonObject()
+        .put("sku", sku).put("name", "Kept lamp").put("priceCents", 900).put("available", 4));
+    assertEquals(201, created.statusCode(), created.body());
+    killInventory();
+
     // its PostgreSQL survived the kill -9; the new JVM stops that orphan and starts on the same data
     mesh.start("inventory-verticle");
     JsonObject ready = mesh.awaitReady(Duration.ofSeconds(120));
     assertEquals(1, ready.getJsonObject("services").getJsonObject("inventory").getInteger("instances"));
     assertEquals(200, mesh.get("/api/inventory/info", Duration.ofSeconds(5)).statusCode());
+    HttpResponse<String> kept = mesh.get("/api/inventory/products/" + sku, Duration.ofSeconds(5));
+    assertEquals(200, kept.statusCode(), kept.body());
+    assertEquals(4, new JsonObject(kept.body()).getInteger("available"));
   }
 
   @Test
-  @Order(5)
   void sigtermUnpublishesAndLeavesCleanly() throws Exception {
     Process users = mesh.process("user-verticle");
     users.destroy(); // SIGTERM
@@ -118,5 +120,18 @@ class MeshEndToEndTest {
     assertEquals(0, ready.getJsonObject("services").getJsonObject("users").getInteger("instances"),
         "a stopped service has unpublished itself before exiting: " + ready.encode());
     assertEquals(3, ready.getJsonObject("cluster").getInteger("members"));
+  }
+
+  /** SIGKILL to inventory (no goodbye, no unpublish); /ready once its record is gone (within 5 s). */
+  private static JsonObject killInventory() throws Exception {
+    long killedAt = System.nanoTime();
+    Process inventory = mesh.process("inventory-verticle");
+    inventory.destroyForcibly();
+    assertTrue(inventory.waitFor(10, TimeUnit.SECONDS), "a killed JVM exits");
+    JsonObject ready = Eventually.await(Duration.ofSeconds(5), "no inventory instance in /ready after kill -9",
+        () -> new JsonObject(mesh.get("/ready", Duration.ofSeconds(2)).body()),
+        r -> r.getJsonObject("services").getJsonObject("inventory").getInteger("instances") == 0);
+    log.info("inventory record gone {} ms after kill -9", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+    return ready;
   }
 }

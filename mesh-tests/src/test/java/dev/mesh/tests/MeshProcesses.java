@@ -1,5 +1,6 @@
 package dev.mesh.tests;
 
+import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.common.testing.Tokens;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,9 @@ final class MeshProcesses implements AutoCloseable {
   private final Path logs;
   private final Path dataDir;
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  /** How each foreign service was started, to start it again. */
+  private final Map<String, String[]> foreignCommands = new LinkedHashMap<>();
+  private final Map<String, Integer> healthPorts = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final String gateway;
   /** Tokens from the key this mesh's gateway verifies with: {@code mesh.tokens.mint("user-id")}. */
@@ -68,6 +72,12 @@ final class MeshProcesses implements AutoCloseable {
     return mesh;
   }
 
+  /** Gives every service JVM a health port of its own ({@code GET /health}, {@code /metrics}); call before starting. */
+  Map<String, Integer> withHealthPorts() {
+    SERVICES.forEach(service -> healthPorts.put(service, dev.mesh.common.testing.TestCluster.freePort()));
+    return Map.copyOf(healthPorts);
+  }
+
   void startAll() throws IOException {
     for (String service : SERVICES) {
       start(service);
@@ -85,6 +95,9 @@ final class MeshProcesses implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
     builder.environment().putAll(env);
+    if (healthPorts.containsKey(service)) {
+      builder.environment().put("MESH_HEALTH_PORT", Integer.toString(healthPorts.get(service)));
+    }
     Process process = builder.start();
     processes.put(service, process);
     return process;
@@ -95,6 +108,7 @@ final class MeshProcesses implements AutoCloseable {
    * mesh's gateway on a free port of its own; logs in target/mesh-logs/<name>.log.
    */
   Process startForeign(String name, String... command) throws IOException {
+    foreignCommands.put(name, command);
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(root.toFile())
         .redirectErrorStream(true)
@@ -127,6 +141,24 @@ final class MeshProcesses implements AutoCloseable {
 
   Process process(String service) {
     return processes.get(service);
+  }
+
+  /**
+   * Starts again every service (JVM or foreign) of this mesh that is no longer running, so that a test
+   * which stopped or killed one leaves the next test a whole mesh. The names it started; the caller waits
+   * for them (for JVMs, {@link #awaitReady}).
+   */
+  List<String> restartStopped() throws IOException {
+    List<String> stopped = processes.entrySet().stream().filter(p -> !p.getValue().isAlive())
+        .map(Map.Entry::getKey).toList();
+    for (String name : stopped) {
+      if (foreignCommands.containsKey(name)) {
+        startForeign(name, foreignCommands.get(name));
+      } else {
+        start(name);
+      }
+    }
+    return stopped;
   }
 
   HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
@@ -190,27 +222,16 @@ final class MeshProcesses implements AutoCloseable {
 
   /** The /ready body once it answers 200 (bounded: start-up of 4 JVMs and 3 PostgreSQL servers). */
   JsonObject awaitReady(Duration bound) throws InterruptedException {
-    long deadline = System.nanoTime() + bound.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> ready = get("/ready", Duration.ofSeconds(2));
-        last = ready.statusCode() + " " + ready.body();
-        if (ready.statusCode() == 200) {
-          return new JsonObject(ready.body());
-        }
-      } catch (IOException notYet) {
-        last = notYet.toString();
-      }
+    HttpResponse<String> ready = Eventually.await(bound, "the mesh ready", () -> {
       for (Map.Entry<String, Process> p : processes.entrySet()) {
-        if (!p.getValue().isAlive()) {
-          throw new IllegalStateException(p.getKey() + " exited with " + p.getValue().exitValue()
+        if (!p.getValue().isAlive()) { // it will not become ready: say why at once
+          throw new AssertionError(p.getKey() + " exited with " + p.getValue().exitValue()
               + "; see " + logs.resolve(p.getKey() + ".log"));
         }
       }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException("the mesh was not ready in " + bound + "; last /ready: " + last);
+      return get("/ready", Duration.ofSeconds(2));
+    }, answer -> answer.statusCode() == 200);
+    return new JsonObject(ready.body());
   }
 
   /** SIGTERM to every JVM still running, a bounded wait, then SIGKILL; then any orphaned PostgreSQL. */

@@ -38,10 +38,12 @@ final class OrderSaga {
   private final OrderStore store;
   private final Downstream downstream;
   private final long cancelWindowMs;
+  private final OrderMetrics metrics;
   private final Set<String> driving = ConcurrentHashMap.newKeySet();
 
-  OrderSaga(OrderStore store, Downstream downstream, long cancelWindowMs) {
+  OrderSaga(OrderStore store, Downstream downstream, long cancelWindowMs, OrderMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
     this.downstream = downstream;
     this.cancelWindowMs = cancelWindowMs;
   }
@@ -98,9 +100,10 @@ final class OrderSaga {
         failure -> {
           MeshError error = MeshError.from(failure);
           if (error.status() == 404 || error.status() == 400) {
-            return end(order, REJECTED, "unknown user " + order.userId(), ASKED);
+            return end(order, REJECTED, "unknown_user", "unknown user " + order.userId(), ASKED);
           }
-          return end(order, CANCELLED, "the users service is unavailable: " + error.getMessage(), ASKED);
+          return end(order, CANCELLED, "users_unavailable", "the users service is unavailable: " + error.getMessage(),
+              ASKED);
         });
   }
 
@@ -112,9 +115,10 @@ final class OrderSaga {
             failure -> {
               MeshError error = MeshError.from(failure);
               if (error.status() >= 400 && error.status() < 500) {
-                return end(order, REJECTED, error.getMessage(), ASKED);
+                return end(order, REJECTED, "stock", error.getMessage(), ASKED);
               }
-              return end(order, CANCELLED, "the inventory service is unavailable: " + error.getMessage(), ASKED);
+              return end(order, CANCELLED, "inventory_unavailable",
+                  "the inventory service is unavailable: " + error.getMessage(), ASKED);
             });
   }
 
@@ -126,17 +130,22 @@ final class OrderSaga {
           if (confirmed == null) {
             return store.find(order.id()); // another instance finished it first
           }
+          metrics.sagaEnded(confirmed, "ok");
           return commitNow ? commit(confirmed) : Future.succeededFuture(confirmed);
         });
   }
 
-  /** Ends a PENDING order; compensates by releasing whatever the reserve step may have reserved. */
-  private Future<Order> end(Order order, String status, String reason, String stockState) {
+  /**
+   * Ends a PENDING order; compensates by releasing whatever the reserve step may have reserved.
+   * {@code why} is the reason's category for metrics, {@code reason} the words the customer reads.
+   */
+  private Future<Order> end(Order order, String status, String why, String reason, String stockState) {
     return store.transition(order.id(), status, reason, stockState, List.of(PENDING), List.of(stockState))
         .compose(ended -> {
           if (ended == null) {
             return store.find(order.id());
           }
+          metrics.sagaEnded(ended, why);
           return ASKED.equals(stockState) ? release(ended) : Future.succeededFuture(ended);
         });
   }

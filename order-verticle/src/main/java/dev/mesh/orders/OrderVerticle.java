@@ -27,6 +27,7 @@ public class OrderVerticle extends MeshService {
   private OrderHandlers orders;
   private OutboxRelay relay;
   private OrderRecovery recovery;
+  private OrderMetrics metrics;
   private long relayTimer = -1;
   private long sweepTimer = -1;
 
@@ -44,8 +45,9 @@ public class OrderVerticle extends MeshService {
           settings.getInt(BREAKER_RESET_MS, 5000));
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);
+      metrics = new OrderMetrics(vertx, db.pool());
       OrderSaga saga = new OrderSaga(store, new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)),
-          cancelWindow);
+          cancelWindow, metrics);
       orders = new OrderHandlers(vertx, store, saga, settings.getInt(REPLY_WITHIN_MS, 3000));
       recovery = new OrderRecovery(store, saga, settings.getInt(RECOVER_AFTER_MS, 10_000), cancelWindow);
     });
@@ -85,6 +87,7 @@ public class OrderVerticle extends MeshService {
       recovery.sweep();
       relayTimer = vertx.setPeriodic(500, id -> relay.wake());
       sweepTimer = vertx.setPeriodic(settings.getInt(SWEEP_INTERVAL_MS, 1000), id -> recovery.sweep());
+      metrics.start();
     });
   }
 
@@ -92,6 +95,9 @@ public class OrderVerticle extends MeshService {
   protected Future<?> cleanup() {
     vertx.cancelTimer(relayTimer);
     vertx.cancelTimer(sweepTimer);
+    if (metrics != null) {
+      metrics.stop();
+    }
     return database == null ? Future.succeededFuture() : database.close();
   }
 }

@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each action of {@code mesh.users} against a real (embedded) PostgreSQL, shared by the tests of this class. */
 @ExtendWith(VertxExtension.class)
+// each test (or its setup) starts an embedded PostgreSQL: on a loaded machine that can pass the
+// extension's default 30 s
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 class UserActionsTest {
 
   @TempDir

@@ -13,11 +13,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,6 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same (valid) email can still be registered.
  */
 @ExtendWith(VertxExtension.class)
+// each test (or its setup) starts an embedded PostgreSQL: on a loaded machine that can pass the
+// extension's default 30 s
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 class UserValidationTest {
 
   private static final String EMAIL = "\u0000email-placeholder";

@@ -28,6 +28,13 @@ public final class AddressRules {
     }
   }
 
+  /** What an event-bus address may look like at the bridge, checked before any rule or lookup. */
+  static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9_.\\-]{1,200}");
+  /** An address or a subscription pattern, where '*' stands for one dot-separated part. */
+  static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9_.\\-*]{1,200}");
+  static final String ADDRESS_SHAPE = "an event-bus address such as 'mesh.users': letters, digits, '.', '_' and '-',"
+      + " 1 to 200 characters";
+
   private final List<Pattern> send;
   private final List<Pattern> publish;
   private final List<Pattern> subscribe;
@@ -44,6 +51,11 @@ public final class AddressRules {
     this.publish = compile(publish, BridgeSettings.ALLOW_PUBLISH);
     this.subscribe = compile(subscribe, BridgeSettings.ALLOW_SUBSCRIBE);
     this.serve = compile(serve, BridgeSettings.ALLOW_SERVE);
+  }
+
+  /** Whether an address has the shape every bridge call requires (a malformed one is a 400, not a 503). */
+  static boolean wellFormed(String address) {
+    return address != null && ADDRESS.matcher(address).matches();
   }
 
   public boolean allows(Kind kind, String address) {

@@ -3,14 +3,15 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ import java.util.List;
  * docs/bridge.md), plus the TCP event-bus bridge. Every HTTP call needs the bridge credential.
  *
  * <pre>
- * GET    /bridge                          what the bridge offers: rules, timings, TCP port
+ * GET    /bridge                          what the bridge offers: its calls, rules, timings, TCP port
  * POST   /bridge/services                 register a foreign service          -> 201 {id, heartbeatIntervalMs, ...}
  * GET    /bridge/services                 the foreign services registered at this gateway
  * PUT    /bridge/services/:id/heartbeat   a sign of life                      -> 200, or 404: register again
@@ -45,6 +46,8 @@ public final class Bridge {
   private final TcpBridge tcp;
   private final BridgeAuth auth;
   private final Handler<RoutingContext> registrationLimit;
+  /** The calls this bridge answers, as {@code GET /bridge} lists them: {@code [{method, path}]}. */
+  private JsonArray routes = new JsonArray();
 
   /** {@code registrationLimit} runs before each registration (the gateway's rate limit for the bridge). */
   public Bridge(Vertx vertx, MeshConfig config, Registry registry, long gatewayTimeoutMs,
@@ -82,7 +85,7 @@ public final class Bridge {
   /** The routes under {@code /bridge}, to mount with {@code router.route("/bridge/*").subRouter(...)}. */
   public Router router(int bodyLimit) {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    router.route().handler(new RequestBodies(bodyLimit));
     router.route().handler(auth);
     router.getWithRegex("/?").handler(this::describe);
     router.post("/services").handler(registrationLimit).handler(this::register);
@@ -109,6 +112,10 @@ public final class Bridge {
       BridgeCaller.of(ctx).checkOperator("the dead letters");
       ctx.json(deadLetters.toJson());
     });
+    routes = new JsonArray();
+    router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
+        .forEach(r -> r.methods().forEach(m -> routes.add(new JsonObject().put("method", m.name())
+            .put("path", "/bridge" + r.getPath()))));
     return router;
   }
 
@@ -157,6 +164,7 @@ public final class Bridge {
             .put("publish", String.join(",", rules.regexes(AddressRules.Kind.PUBLISH)))
             .put("subscribe", String.join(",", rules.regexes(AddressRules.Kind.SUBSCRIBE))))
         .put("eventAddresses", settings.eventCatalog())
+        .put("routes", routes)
         .put("heartbeatIntervalMs", settings.heartbeatIntervalMs())
         .put("heartbeatTimeoutMs", settings.heartbeatTimeoutMs())
         .put("forgetAfterMs", settings.forgetAfterMs())

@@ -1,5 +1,7 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.observe.MeshMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,10 +22,13 @@ final class DeadLetters {
   private final int limit;
   private final Deque<JsonObject> letters = new ArrayDeque<>();
   private long total;
+  private final Counter counted;
 
   DeadLetters(Vertx vertx, int limit) {
     this.vertx = vertx;
     this.limit = Math.max(1, limit);
+    this.counted = Counter.builder("mesh.bridge.dead.letters").description("Events no webhook took after every attempt")
+        .register(MeshMetrics.registry(vertx));
   }
 
   void add(String subscription, String url, JsonObject event, int attempts, String lastError) {
@@ -37,6 +42,7 @@ final class DeadLetters {
     synchronized (letters) {
       letters.addLast(letter);
       total++;
+      counted.increment();
       while (letters.size() > limit) {
         letters.removeFirst();
       }

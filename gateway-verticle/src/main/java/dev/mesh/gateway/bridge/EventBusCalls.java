@@ -95,6 +95,9 @@ final class EventBusCalls {
       String address = json.getValue("address") instanceof String a && !a.isBlank() ? a : null;
       if (address == null) {
         problems.put("address", "required: the event-bus address");
+      } else if (!AddressRules.wellFormed(address)) {
+        problems.put("address", "must be " + AddressRules.ADDRESS_SHAPE);
+        address = null;
       }
       Object action = json.getValue("action");
       if (action != null && !(action instanceof String)) {

@@ -67,7 +67,8 @@ public final class ForeignRouteProxy implements Upstream {
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setHost(target.host()).setPort(target.port()).setSsl(target.ssl())
-        .setURI(target.pathPrefix() + request.uri())
+        // the path the route was matched on, not the raw one: what the gateway checked is what is forwarded
+        .setURI(target.pathPrefix() + ctx.normalizedPath() + (request.query() == null ? "" : "?" + request.query()))
         .setHeaders(headers);
     options.putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
     options.putHeader("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());

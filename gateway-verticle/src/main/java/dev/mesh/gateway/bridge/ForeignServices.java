@@ -1,5 +1,7 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.observe.MeshMetrics;
+import io.micrometer.core.instrument.Gauge;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import io.vertx.core.Future;
@@ -82,6 +84,12 @@ final class ForeignServices {
     long sweepEvery = Math.max(50, Math.min(500, settings.heartbeatTimeoutMs() / 4));
     this.sweeper = vertx.setPeriodic(sweepEvery, t -> sweep());
     this.healthChecker = vertx.setPeriodic(Math.max(100, settings.heartbeatIntervalMs()), t -> checkHealth());
+    for (boolean up : new boolean[] {true, false}) {
+      Gauge.builder("mesh.bridge.foreign.services", services, all -> all.values().stream().filter(l -> l.up == up).count())
+          .description("Foreign services registered through the bridge, by state")
+          .tag("state", up ? "up" : "down")
+          .register(MeshMetrics.registry(vertx));
+    }
   }
 
   /**

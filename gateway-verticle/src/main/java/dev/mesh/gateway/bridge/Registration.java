@@ -35,8 +35,6 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
   static final String EVENTS_PATH = "/mesh/events";
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9_.\\-]{1,200}");
-  private static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9_.\\-*]{1,200}");
   private static final Pattern PATH_SEGMENT = Pattern.compile(":?[A-Za-z0-9_.~\\-]+");
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -57,16 +55,16 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
       Route route = route(declaredRoutes.get(i), name, "routes[" + i + "]", problems);
       if (route == null && problems.size() == known) { // not a route at all, rather than a bad contract
         problems.put("routes", "each route is {\"method\": \"GET|POST|PUT|PATCH|DELETE\", \"path\": \"/api/"
-            + (name == null ? "<name>" : name) + "/...\"} with ':param' segments, and optionally \"auth\": "
-            + "{\"public\": true} or {\"roles\": [...], \"scopes\": [...]}");
+            + (name == null ? "<name>" : name) + "/...\"} with ':param' segments and no '.' or '..' segment,"
+            + " and optionally \"auth\": {\"public\": true} or {\"roles\": [...], \"scopes\": [...]}");
       } else if (route != null) {
         routes.add(route);
       }
     }
-    List<String> addresses = strings(json, "addresses", ADDRESS, problems);
+    List<String> addresses = strings(json, "addresses", AddressRules.ADDRESS, problems);
     addresses.stream().filter(a -> !rules.allows(AddressRules.Kind.SERVE, a)).findFirst()
         .ifPresent(a -> problems.put("addresses", AddressRules.refusal(AddressRules.Kind.SERVE, a).getMessage()));
-    List<String> subscriptions = strings(json, "subscriptions", PATTERN, problems);
+    List<String> subscriptions = strings(json, "subscriptions", AddressRules.PATTERN, problems);
     String healthUrl = httpUrl(json, "healthUrl", false, problems);
     String messagesUrl = httpUrl(json, "messagesUrl", false, problems);
     String eventsUrl = httpUrl(json, "eventsUrl", false, problems);
@@ -93,7 +91,11 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
         .put("version", version);
   }
 
-  /** A route must live under the service's own prefix, so no service can take over another's paths. */
+  /**
+   * A route must live under the service's own prefix, so no service can take over another's paths. The
+   * path must already be normalised: a '.' or '..' segment would resolve outside what the prefix check saw
+   * ({@code /api/<name>/../users}).
+   */
   private static Route route(Object item, String name, String where, JsonObject problems) {
     if (!(item instanceof JsonObject json) || name == null) {
       return null;
@@ -108,7 +110,7 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
       return null;
     }
     for (String segment : path.substring(1).split("/", -1)) {
-      if (!PATH_SEGMENT.matcher(segment).matches()) {
+      if (!PATH_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
         return null;
       }
     }
@@ -140,7 +142,7 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
     if (json.getValue("addresses") == null && json.getValue("address") instanceof String one) {
       json = new JsonObject().put("addresses", new JsonArray().add(one));
     }
-    List<String> addresses = strings(json, "addresses", PATTERN, problems);
+    List<String> addresses = strings(json, "addresses", AddressRules.PATTERN, problems);
     if (addresses.isEmpty() && !problems.containsKey("addresses")) {
       problems.put("addresses", "required: 'address' or 'addresses', such as 'events.order.confirmed'");
     }

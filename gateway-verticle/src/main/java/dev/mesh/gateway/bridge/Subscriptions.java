@@ -58,6 +58,10 @@ final class Subscriptions {
     }
     Set<String> addresses = new LinkedHashSet<>();
     for (String item : requested) {
+      if (!AddressRules.PATTERN.matcher(item).matches()) {
+        // checked before the item becomes part of a regular expression below
+        throw MeshError.badRequest("each address is " + AddressRules.ADDRESS_SHAPE + ", or a pattern with '*'");
+      }
       if (!item.contains("*")) {
         rules.check(AddressRules.Kind.SUBSCRIBE, item);
         addresses.add(item);

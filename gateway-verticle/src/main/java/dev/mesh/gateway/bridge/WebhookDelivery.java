@@ -1,5 +1,7 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.observe.MeshMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +23,8 @@ final class WebhookDelivery {
   private final int attempts;
   private final long backoffMs;
   private final long timeoutMs;
+  private final Counter delivered;
+  private final Counter failed;
 
   WebhookDelivery(Vertx vertx, BridgeHttp http, DeadLetters deadLetters, BridgeSettings settings) {
     this.vertx = vertx;
@@ -29,6 +33,13 @@ final class WebhookDelivery {
     this.attempts = settings.webhookAttempts();
     this.backoffMs = settings.webhookBackoffMs();
     this.timeoutMs = settings.forwardTimeoutMs();
+    this.delivered = attempts(vertx, "delivered");
+    this.failed = attempts(vertx, "failed");
+  }
+
+  private static Counter attempts(Vertx vertx, String outcome) {
+    return Counter.builder("mesh.bridge.webhook.attempts").description("Webhook posts, by outcome")
+        .tag("outcome", outcome).register(MeshMetrics.registry(vertx));
   }
 
   void deliver(String subscription, String url, JsonObject event) {
@@ -43,8 +54,10 @@ final class WebhookDelivery {
         .add("X-Mesh-Attempt", Integer.toString(attempt));
     http.postJson(url, body, headers, timeoutMs).onComplete(done -> {
       if (done.succeeded() && done.result().ok()) {
+        delivered.increment();
         return;
       }
+      failed.increment();
       String error = done.failed() ? done.cause().getMessage() : "HTTP " + done.result().status();
       if (attempt >= attempts) {
         log.warn("webhook {} refused an event on {} {} times ({}); dead-lettered", url, event.getString("address"),

@@ -2,6 +2,7 @@ package dev.mesh.gateway.pipeline;
 
 import dev.mesh.common.Breakers;
 import dev.mesh.gateway.auth.TokenVerifier;
+import dev.mesh.gateway.edge.RequestBodies;
 import dev.mesh.gateway.ratelimit.ClusterRateLimiter;
 import dev.mesh.gateway.ratelimit.RateLimitSettings;
 import dev.mesh.gateway.routing.RouteTable;
@@ -10,7 +11,6 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,8 +27,7 @@ public final class ApiPipeline {
   public ApiPipeline(RouteTable table, TokenVerifier tokens, ClusterRateLimiter limiter, RateLimitSettings limits,
       Breakers breakers, int bodyLimit, Upstream eventBus, Upstream http) {
     List<Handler<RoutingContext>> steps = new ArrayList<>(List.of(
-        // vertx-web runs a body handler before any other (it refuses one later); the limit bounds the cost
-        BodyHandler.create(false).setBodyLimit(bodyLimit),
+        new RequestBodies(bodyLimit),                    // JSON bodies up to the limit (413); forms 415
         new MatchRoute(table),                           // 404 / 503 before anything else is spent
         new RequestId(),                                 // X-Request-Id, echoed
         new Authenticate(tokens),                        // bearer token -> Caller (401 when bad)

@@ -1,6 +1,7 @@
 package dev.mesh.gateway.pipeline;
 
 import dev.mesh.common.MeshError;
+import dev.mesh.gateway.observe.RequestObserver;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -22,6 +23,8 @@ final class MatchRoute implements Handler<RoutingContext> {
     String path = ctx.normalizedPath();
     RouteTable.Match match = table.match(ctx.request().method().name(), path);
     String service = match != null ? match.route().service() : table.serviceOfPath(path);
+    // the metrics and access log name the route template, never the raw path
+    RequestObserver.matched(ctx, service == null ? "none" : service, match == null ? null : match.route().path());
     if (service == null || (match == null && table.instances(service) > 0)) {
       ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
       return;

@@ -88,7 +88,7 @@ public final class RouteTable {
   }
 
   /** The base URL of one instance of a foreign service, round-robin; null for a service on the event bus. */
-  private String endpoint(String service) {
+  String endpoint(String service) {
     List<String> urls = endpoints.get(service);
     if (urls == null || urls.isEmpty()) {
       return null;

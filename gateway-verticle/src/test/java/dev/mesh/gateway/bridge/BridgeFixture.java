@@ -3,6 +3,7 @@ package dev.mesh.gateway.bridge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.common.testing.Tokens;
 import dev.mesh.gateway.GatewayVerticle;
@@ -93,16 +94,9 @@ final class BridgeFixture implements AutoCloseable {
     HttpResponse<String> send() throws Exception;
   }
 
-  /** Repeats a call until it shows what the test waits for (bounded: 15 s). */
-  static HttpResponse<String> eventually(Call call, Predicate<HttpResponse<String>> done) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    HttpResponse<String> response = call.send();
-    while (!done.test(response) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      response = call.send();
-    }
-    assertTrue(done.test(response), "not reached in time; last answer " + response.statusCode() + " " + response.body());
-    return response;
+  /** Repeats a call until it shows what the test waits for (bounded: 30 s). */
+  static HttpResponse<String> eventually(Call call, Predicate<HttpResponse<String>> done) {
+    return Eventually.await(Duration.ofSeconds(30), "the gateway's answer", call::send, done);
   }
 
   static JsonObject assertJsonError(HttpResponse<String> response, int status, String error) {

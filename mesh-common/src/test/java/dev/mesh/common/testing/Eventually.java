@@ -6,7 +6,9 @@ import java.util.function.Predicate;
 
 /**
  * The one bounded wait of the test suites: probe until the answer is the one wanted or the bound has
- * passed, then fail with the last answer seen. A probe that throws counts as "not yet".
+ * passed, then fail with the last answer seen. A probe that throws an exception counts as "not yet";
+ * one that throws an {@link Error} (an {@link AssertionError}: what it waits for can no longer come)
+ * ends the wait at once.
  */
 public final class Eventually {
 

@@ -1,0 +1,112 @@
+package dev.mesh.gateway.observe;
+
+import dev.mesh.common.observe.MeshMetrics;
+import dev.mesh.gateway.pipeline.Exchange;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's first step for every request: when the answer is written it records
+ * {@code mesh_gateway_requests_seconds{service,route,method,status}}, counts rejections by reason and
+ * writes one access log line; every answer carries the request's W3C {@code traceparent} so that a user
+ * can quote it. Labels are route templates ({@code /api/users/:id}), never raw paths.
+ * Later steps name the matched route with {@link #matched}.
+ */
+public final class RequestObserver implements Handler<RoutingContext> {
+
+  private static final Logger access = LoggerFactory.getLogger("mesh.access");
+  private static final String SERVICE = "mesh.observe.service";
+  private static final String ROUTE = "mesh.observe.route";
+  private static final String UNMATCHED = "unmatched";
+  public static final String TRACEPARENT = "traceparent";
+
+  private final MeterRegistry registry;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+
+  public RequestObserver(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Names the service and route template this request was matched to (template null: none matched). */
+  public static void matched(RoutingContext ctx, String service, String template) {
+    ctx.put(SERVICE, service);
+    ctx.put(ROUTE, template == null ? UNMATCHED : template);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    // Vert.x opened this request's span and keeps it in the request's context: quote it in the answer
+    SpanContext trace = Span.current().getSpanContext();
+    if (trace.isValid()) {
+      ctx.response().headersEndHandler(v -> ctx.response().putHeader(TRACEPARENT, traceparent(trace)));
+    }
+    ctx.addEndHandler(done -> observe(ctx, System.nanoTime() - start, trace));
+    ctx.next();
+  }
+
+  /** The W3C form: version, trace id, span id, flags. */
+  static String traceparent(SpanContext trace) {
+    return "00-" + trace.getTraceId() + "-" + trace.getSpanId() + "-" + trace.getTraceFlags().asHex();
+  }
+
+  private void observe(RoutingContext ctx, long nanos, SpanContext trace) {
+    String service = ctx.get(SERVICE, "gateway");
+    String matched = ctx.get(ROUTE);
+    String route = matched != null ? matched : ownRoute(ctx);
+    String method = ctx.request().method().name();
+    int status = ctx.response().getStatusCode();
+    String reason = rejection(status);
+    if (reason != null) {
+      rejections.computeIfAbsent(reason, r -> Counter.builder("mesh.gateway.rejected")
+          .description("Requests the mesh refused, by reason").tag("reason", r).register(registry)).increment();
+    }
+    String key = service + ' ' + route + ' ' + method + ' ' + status;
+    Timer timer = timers.computeIfAbsent(key, k -> Timer.builder("mesh.gateway.requests")
+        .description("Requests answered by the gateway, by service, route template, method and status")
+        .tag("service", service).tag("route", route).tag("method", method).tag("status", Integer.toString(status))
+        .serviceLevelObjectives(MeshMetrics.LATENCY_BUCKETS)
+        .register(registry));
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+    if (access.isInfoEnabled()) {
+      String subject = Exchange.caller(ctx).subject(); // as the pipeline verified it
+      String caller = subject == null ? "-" : subject;
+      double ms = nanos / 1_000_000.0;
+      String traceId = trace.isValid() ? trace.getTraceId() : "-";
+      access.atInfo()
+          .addKeyValue("method", method).addKeyValue("route", route).addKeyValue("status", status)
+          .addKeyValue("durationMs", Math.round(ms * 10) / 10.0).addKeyValue("caller", caller)
+          .addKeyValue("traceId", traceId)
+          .log("{} {} {} {} ms caller={} trace={}", method, route, status, String.format("%.1f", ms), caller, traceId);
+    }
+  }
+
+  /** The gateway's own routes are few and fixed: the template of the route that answered. */
+  private static String ownRoute(RoutingContext ctx) {
+    Route current = ctx.currentRoute();
+    String path = current == null ? null : current.getPath();
+    return path == null ? UNMATCHED : path;
+  }
+
+  private static String rejection(int status) {
+    return switch (status) {
+      case 400 -> "bad_input";
+      case 401, 403 -> "auth";
+      case 413 -> "too_large";
+      case 429 -> "rate_limit";
+      default -> null;
+    };
+  }
+}

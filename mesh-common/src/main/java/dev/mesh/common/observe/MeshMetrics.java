@@ -1,0 +1,110 @@
+package dev.mesh.common.observe;
+
+import dev.mesh.common.MeshConfig;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.UUID;
+import java.util.WeakHashMap;
+
+/**
+ * The Prometheus registry of each Vert.x node, switched on once where the node is built. Vert.x records
+ * its own meters there (HTTP server and client, event bus, pools, JVM); the mesh's meters are added by
+ * whoever owns them through {@link #registry(Vertx)}. {@code MESH_METRICS_ENABLED=false} turns it off.
+ */
+public final class MeshMetrics {
+
+  public static final String ENABLED = "MESH_METRICS_ENABLED";
+
+  /** Latency buckets of every mesh timer: few, so that each labelled series stays cheap. */
+  public static final Duration[] LATENCY_BUCKETS = {
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+  private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  // meters of a node without metrics go nowhere: an empty composite registry records nothing
+  private static final MeterRegistry NONE = new CompositeMeterRegistry();
+  private static final Map<Vertx, PrometheusMeterRegistry> REGISTRIES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private MeshMetrics() {
+  }
+
+  /**
+   * Adds metrics to the options and builder of a node about to be built, unless the settings turn them
+   * off; call {@link #attach} with the built node and the returned registry (null when off).
+   */
+  public static PrometheusMeterRegistry enable(MeshConfig settings, VertxOptions options, VertxBuilder builder) {
+    if (!Boolean.parseBoolean(settings.get(ENABLED, "true"))) {
+      return null;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // three JVM meters whose Prometheus names promtool calls wrong (unit abbreviations, a _count gauge)
+    registry.config()
+        .meterFilter(MeterFilter.denyNameStartsWith("jvm.compilation.time"))
+        .meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
+        .meterFilter(new MeterFilter() {
+          @Override
+          public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+          }
+        });
+    options.setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        // a registry per node: tests run several nodes in one JVM, and each must see its own
+        .setRegistryName("mesh-" + UUID.randomUUID())
+        .setLabels(java.util.EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
+            Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME,
+            Label.CLIENT_NAME, Label.NAMESPACE))
+        // reply addresses are one per request: folded into one series
+        .addLabelMatch(new Match().setDomain(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
+            .setLabel(Label.EB_ADDRESS.toString()).setType(MatchType.REGEX)
+            .setValue("__vertx\\.reply\\..*").setAlias("reply")));
+    builder.withMetrics(new MicrometerMetricsFactory(registry));
+    return registry;
+  }
+
+  public static void attach(Vertx vertx, PrometheusMeterRegistry registry) {
+    if (registry != null) {
+      REGISTRIES.put(vertx, registry);
+    }
+  }
+
+  /** Where the mesh's own meters of this node go (nowhere when metrics are off). */
+  public static MeterRegistry registry(Vertx vertx) {
+    MeterRegistry registry = REGISTRIES.get(vertx);
+    return registry == null ? NONE : registry;
+  }
+
+  public static boolean enabled(Vertx vertx) {
+    return REGISTRIES.containsKey(vertx);
+  }
+
+  /** Answers a scrape in the Prometheus text format, or 404 when this node has no metrics. */
+  public static void scrape(Vertx vertx, HttpServerRequest request) {
+    PrometheusMeterRegistry registry = REGISTRIES.get(vertx);
+    if (registry == null) {
+      request.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+          .end("{\"status\":404,\"error\":\"not_found\",\"message\":\"metrics are off (MESH_METRICS_ENABLED)\"}");
+      return;
+    }
+    request.response().putHeader("Content-Type", CONTENT_TYPE).end(registry.scrape());
+  }
+}

@@ -1,0 +1,63 @@
+package dev.mesh.common.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mesh.common.MeshConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A node's own scrape: Vert.x and JVM meters, each node its own registry, and lint-clean for Prometheus. */
+class MeshMetricsTest {
+
+  @Test
+  void aNodeExposesVertxAndJvmMetersThatPromtoolFindsClean() throws Exception {
+    VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    PrometheusMeterRegistry registry = MeshMetrics.enable(MeshConfig.of(new JsonObject()), options, builder);
+    Vertx vertx = builder.with(options).build();
+    MeshMetrics.attach(vertx, registry);
+    try {
+      vertx.eventBus().consumer("test.address", m -> m.reply("pong"));
+      vertx.eventBus().request("test.address", "ping").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertTrue(MeshMetrics.registry(vertx) == registry && MeshMetrics.enabled(vertx));
+      String scrape = registry.scrape();
+      assertTrue(scrape.contains("vertx_eventbus_processed_total{address=\"test.address\""), scrape);
+      assertTrue(scrape.contains("jvm_memory_used_bytes"), scrape);
+      assertTrue(scrape.contains("jvm_gc_"), scrape);
+      if (Files.isExecutable(Path.of("/usr/bin/promtool"))) {
+        Process check = new ProcessBuilder("/usr/bin/promtool", "check", "metrics").redirectErrorStream(true).start();
+        check.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
+        check.getOutputStream().close();
+        String findings = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("", findings.strip());
+        assertEquals(0, check.exitValue());
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void metricsCanBeSwitchedOff() throws Exception {
+    VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    assertEquals(null, MeshMetrics.enable(MeshConfig.of(new JsonObject().put(MeshMetrics.ENABLED, "false")),
+        options, builder));
+    Vertx vertx = builder.with(options).build();
+    try {
+      assertTrue(!MeshMetrics.enabled(vertx));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+}
