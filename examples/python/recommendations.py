@@ -10,7 +10,8 @@ It joins the mesh through the gateway's HTTP bridge (docs/bridge.md) and then
     calls into the bridge, so its work shows in the same OpenTelemetry trace.
 
 Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (mesh-dev-secret),
-PORT (9101; 0 takes a free one).
+PORT (9101; 0 takes a free one), HOST (127.0.0.1: the address it listens on and gives the gateway, e.g. this
+host's address when the gateway runs on another host).
 """
 import json
 import logging
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 GATEWAY = os.environ.get("MESH_GATEWAY", "http://127.0.0.1:8080")
 SECRET = os.environ.get("BRIDGE_SECRET", "mesh-dev-secret")
 PORT = int(os.environ.get("PORT", "9101"))
+HOST = os.environ.get("HOST", "127.0.0.1")
 log = logging.getLogger("recommendations")
 # the trace of the request this thread is handling (each request has its own thread)
 current = threading.local()
@@ -153,9 +155,9 @@ def join(base_url):
 
 def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+    server = ThreadingHTTPServer((HOST, PORT), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base_url = "http://127.0.0.1:%d" % server.server_address[1]
+    base_url = "http://%s:%d" % (HOST, server.server_address[1])
     log.info("serving on %s", base_url)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # SIGTERM: leave cleanly (finally below)
     service_id = join(base_url)

@@ -36,10 +36,13 @@ public final class MeshNode {
   /** The same, for a named service: the name its traces carry. */
   public static Future<Vertx> clustered(MeshConfig settings, String service) {
     VertxOptions options = new VertxOptions();
-    // the event bus talks to other nodes on the same interface Hazelcast uses: loopback by default
+    // the event bus talks to other nodes on the interface Hazelcast uses (loopback by default), on a
+    // fixed port when a firewall needs one, and announces the address the other nodes reach it at
+    int eventBusPort = settings.getInt(ClusterConfig.EVENTBUS_PORT, 0);
     options.getEventBusOptions()
-        .setHost(settings.get(ClusterConfig.HOST, "127.0.0.1"))
-        .setPort(settings.getInt("MESH_EVENTBUS_PORT", 0));
+        .setHost(ClusterConfig.host(settings))
+        .setPort(eventBusPort)
+        .setClusterPublicHost(ClusterConfig.publicHost(settings));
     // metrics and tracing are switched on here, once, for everything this node does
     VertxBuilder builder = Vertx.builder();
     PrometheusMeterRegistry metrics = MeshMetrics.enable(settings, options, builder);

@@ -9,8 +9,12 @@ import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.servicediscovery.ServiceDiscoveryOptions;
 import io.vertx.servicediscovery.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -18,8 +22,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mesh's service registry: vertx-service-discovery over the cluster, behind this one class
- * (upstream is deprecated in favour of Service Resolver). It adds what upstream lacks: records of a
- * node that left the cluster without unpublishing are reaped by every surviving node.
+ * (upstream is deprecated in favour of Service Resolver). It adds what upstream lacks:
+ * <ul>
+ *   <li>records of a node that left the cluster without unpublishing are reaped by every surviving node;</li>
+ *   <li>each node keeps its own records present: one removed behind its back (by a node that saw it
+ *   depart during a network split, or lost in the split-brain merge) is published again, and copies of
+ *   one of its records that a merge brought back are removed, so the registry holds each live instance
+ *   exactly once.</li>
+ * </ul>
  */
 public final class Registry {
 
@@ -31,18 +41,25 @@ public final class Registry {
   public static final String REAP_INTERVAL = "MESH_REAP_INTERVAL_MS";
 
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
+  /** Sweeps on the ticks after the membership settled: late reaps of other nodes are repaired at once. */
+  private static final int SWEEPS_AFTER_CHANGE = 3;
+  /** Otherwise a sweep every this many ticks, the safety net. */
+  private static final int TICKS_BETWEEN_SWEEPS = 10;
 
   private final Vertx vertx;
   private final ServiceDiscovery discovery;
-  private final Set<String> published = ConcurrentHashMap.newKeySet();
+  /** What this registry published: the registration given to the publisher -> the record as it stands now. */
+  private final Map<String, Record> published = new ConcurrentHashMap<>();
   private final long reaper;
   private Set<String> lastMembers = Set.of();
+  private int sweepsDue;
   private int ticksSinceSweep;
+  private boolean sweeping;
 
   private Registry(Vertx vertx, MeshConfig settings) {
     this.vertx = vertx;
     this.discovery = ServiceDiscovery.create(vertx, new ServiceDiscoveryOptions());
-    this.reaper = vertx.setPeriodic(settings.getInt(REAP_INTERVAL, 1000), id -> reapIfMembersChanged());
+    this.reaper = vertx.setPeriodic(settings.getInt(REAP_INTERVAL, 1000), id -> tick());
   }
 
   public static Registry create(Vertx vertx, MeshConfig settings) {
@@ -61,17 +78,18 @@ public final class Registry {
   }
 
   public Future<Record> publish(Record record) {
-    return discovery.publish(record).onSuccess(r -> published.add(r.getRegistration()));
+    return discovery.publish(record).onSuccess(r -> published.put(r.getRegistration(), r));
   }
 
+  /** Removes a record this registry published, by the registration {@link #publish} answered. */
   public Future<Void> unpublish(String registration) {
-    published.remove(registration);
-    return discovery.unpublish(registration);
+    Record current = published.remove(registration);
+    return discovery.unpublish(current == null ? registration : current.getRegistration());
   }
 
   /** Removes every record this registry published: the clean goodbye of a stopping service. */
   public Future<Void> unpublishAll() {
-    List<Future<Void>> all = Set.copyOf(published).stream().map(this::unpublish).toList();
+    List<Future<Void>> all = Set.copyOf(published.keySet()).stream().map(this::unpublish).toList();
     return Future.join(all).mapEmpty();
   }
 
@@ -90,33 +108,108 @@ public final class Registry {
    */
   public Future<Integer> reap() {
     Set<String> members = new HashSet<>(Cluster.members(vertx));
-    return records().compose(records -> {
-      List<Record> orphans = records.stream()
-          .filter(r -> r.getMetadata() != null && r.getMetadata().getString(NODE) != null)
-          .filter(r -> !members.contains(r.getMetadata().getString(NODE)))
-          .toList();
-      List<Future<Void>> removals = orphans.stream().map(r -> {
-        log.info("reaping {} instance {} of departed node {}", r.getName(),
-            r.getMetadata().getString(INSTANCE), r.getMetadata().getString(NODE));
-        return discovery.unpublish(r.getRegistration()).recover(e -> Future.succeededFuture());
-      }).toList();
-      return Future.join(removals).map(orphans.size());
-    });
+    return records().compose(records -> reap(records, members));
   }
 
-  // Membership is a local read; the registry scan only runs when it changed, and every 10th tick as a
-  // safety net for records published by a node in the instant it left.
-  private void reapIfMembersChanged() {
+  private Future<Integer> reap(List<Record> records, Set<String> members) {
+    List<Record> orphans = records.stream()
+        .filter(r -> r.getMetadata() != null && r.getMetadata().getString(NODE) != null)
+        .filter(r -> !members.contains(r.getMetadata().getString(NODE)))
+        .toList();
+    List<Future<Void>> removals = orphans.stream().map(r -> {
+      log.info("reaping {} instance {} of departed node {}", r.getName(),
+          r.getMetadata().getString(INSTANCE), r.getMetadata().getString(NODE));
+      return discovery.unpublish(r.getRegistration()).recover(e -> Future.succeededFuture());
+    }).toList();
+    return Future.join(removals).map(orphans.size());
+  }
+
+  /**
+   * Makes the registry hold each of this node's records exactly once: one missing is published again
+   * (or found again under the registration a merge gave back), extra copies are removed.
+   */
+  public Future<Void> restoreOwn() {
+    return records().compose(this::restoreOwn);
+  }
+
+  private Future<Void> restoreOwn(List<Record> records) {
+    List<Future<?>> steps = new ArrayList<>();
+    Map<String, Record> byRegistration = new HashMap<>();
+    records.forEach(r -> byRegistration.put(r.getRegistration(), r));
+    Set<String> kept = new HashSet<>();
+    published.forEach((key, mine) -> {
+      if (byRegistration.containsKey(mine.getRegistration())) {
+        kept.add(mine.getRegistration());
+        return;
+      }
+      Record again = records.stream().filter(r -> sameInstance(r, mine) && !kept.contains(r.getRegistration()))
+          .findFirst().orElse(null);
+      if (again != null) {
+        kept.add(again.getRegistration());
+        published.replace(key, mine, again);
+        return;
+      }
+      log.info("publishing {} instance {} again: its record was removed while this node was cut off",
+          mine.getName(), instanceOf(mine));
+      Record copy = new Record(mine.toJson()).setRegistration(null);
+      steps.add(discovery.publish(copy).onSuccess(r -> {
+        if (!published.replace(key, mine, r)) {
+          discovery.unpublish(r.getRegistration()); // unpublished meanwhile: do not leave it behind
+        }
+      }));
+    });
+    records.stream()
+        .filter(r -> !kept.contains(r.getRegistration()))
+        .filter(r -> published.values().stream().anyMatch(mine -> sameInstance(r, mine)))
+        .forEach(copy -> {
+          log.info("removing a second record of {} instance {}", copy.getName(), instanceOf(copy));
+          steps.add(discovery.unpublish(copy.getRegistration()));
+        });
+    return Future.join(steps).mapEmpty();
+  }
+
+  private static boolean sameInstance(Record a, Record b) {
+    return a.getName().equals(b.getName()) && a.getMetadata() != null && b.getMetadata() != null
+        && Objects.equals(a.getMetadata().getString(NODE), b.getMetadata().getString(NODE))
+        && a.getMetadata().getString(INSTANCE) != null
+        && a.getMetadata().getString(INSTANCE).equals(b.getMetadata().getString(INSTANCE));
+  }
+
+  private static String instanceOf(Record record) {
+    return record.getMetadata() == null ? null : record.getMetadata().getString(INSTANCE);
+  }
+
+  // Membership is a local read; the registry is scanned only when it changed (once the new view held
+  // for a tick: a node in the middle of a merge sees a partial cluster for a moment and must not reap
+  // by it), on the few ticks after, and every 10th tick as a safety net.
+  private void tick() {
     if (!Cluster.joined(vertx) && vertx.isClustered()) {
       return;
     }
     Set<String> members = Set.copyOf(Cluster.members(vertx));
-    if (members.equals(lastMembers) && ++ticksSinceSweep < 10) {
+    if (!members.equals(lastMembers)) {
+      lastMembers = members;
+      sweepsDue = SWEEPS_AFTER_CHANGE;
       return;
     }
-    lastMembers = members;
-    ticksSinceSweep = 0;
-    reap().onFailure(e -> log.debug("reaping failed, will retry", e));
+    if (sweepsDue > 0 || ++ticksSinceSweep >= TICKS_BETWEEN_SWEEPS) {
+      sweepsDue = Math.max(0, sweepsDue - 1);
+      ticksSinceSweep = 0;
+      sweep(members);
+    }
+  }
+
+  private void sweep(Set<String> members) {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    records()
+        .compose(records -> reap(records, members).map(records))
+        .compose(records -> restoreOwn(records.stream()
+            .filter(r -> r.getMetadata() == null || members.contains(r.getMetadata().getString(NODE))).toList()))
+        .onComplete(done -> sweeping = false)
+        .onFailure(e -> log.debug("registry sweep failed, will retry", e));
   }
 
   public void close() {

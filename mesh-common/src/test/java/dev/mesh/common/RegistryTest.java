@@ -8,6 +8,7 @@ import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.ServiceDiscovery;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +29,8 @@ class RegistryTest {
     cluster = TestCluster.create();
     nodeA = cluster.join();
     nodeB = cluster.join();
-    MeshConfig settings = MeshConfig.of(cluster.settings());
+    // a short tick: the safety-net sweep (every 10th tick) then runs every 2 s
+    MeshConfig settings = MeshConfig.of(cluster.settings().put(Registry.REAP_INTERVAL, 200));
     registryA = Registry.create(nodeA, settings);
     registryB = Registry.create(nodeB, settings);
   }
@@ -69,6 +71,39 @@ class RegistryTest {
     List<Record> left = waitForRecords(1);
     assertEquals(1, left.size(), "the departed node's record is reaped");
     assertEquals("kept", left.get(0).getMetadata().getString(Registry.INSTANCE));
+  }
+
+  @Test
+  void aRecordRemovedBehindItsNodesBackIsPublishedAgainAndStillUnpublishable() {
+    Record published = TestCluster.await(registryA.publish(registryA.newRecord("users", "mesh.users", "a-1", "1.0")));
+    // what a node on the other side of a network split does when it reaps the record: remove it
+    ServiceDiscovery other = ServiceDiscovery.create(nodeB);
+    TestCluster.await(other.unpublish(published.getRegistration()));
+    assertTrue(TestCluster.await(registryB.records()).isEmpty());
+
+    List<Record> back = Eventually.await(Duration.ofSeconds(10), "the record published again",
+        () -> TestCluster.await(registryB.records()), records -> records.size() == 1);
+    assertEquals("a-1", back.get(0).getMetadata().getString(Registry.INSTANCE));
+    assertEquals(Cluster.nodeId(nodeA), back.get(0).getMetadata().getString(Registry.NODE));
+
+    // its publisher still removes it by the registration it was first given
+    TestCluster.await(registryA.unpublish(published.getRegistration()));
+    assertTrue(TestCluster.await(registryB.records()).isEmpty());
+    other.close();
+  }
+
+  @Test
+  void aSecondCopyOfALiveRecordIsRemoved() {
+    Record published = TestCluster.await(registryA.publish(registryA.newRecord("users", "mesh.users", "a-1", "1.0")));
+    // what a split-brain merge can bring back: the same instance under a second registration
+    ServiceDiscovery other = ServiceDiscovery.create(nodeB);
+    TestCluster.await(other.publish(new Record(published.toJson()).setRegistration(null)));
+    assertEquals(2, TestCluster.await(registryB.records()).size());
+
+    List<Record> once = Eventually.await(Duration.ofSeconds(10), "one record per live instance",
+        () -> TestCluster.await(registryB.records()), records -> records.size() == 1);
+    assertEquals(published.getRegistration(), once.get(0).getRegistration());
+    other.close();
   }
 
   private List<Record> waitForRecords(int expected) {
