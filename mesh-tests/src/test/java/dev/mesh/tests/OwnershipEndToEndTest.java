@@ -3,6 +3,7 @@ package dev.mesh.tests;
 import static dev.mesh.tests.MeshProcesses.ANONYMOUS;
 import static dev.mesh.tests.MeshProcesses.AUTHORIZATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.testing.TestCluster;
@@ -111,9 +112,17 @@ class OwnershipEndToEndTest {
         "mesh-subject", bob, "mesh-roles", "admin", "mesh-edge", "0", "X-Mesh-Subject", bob);
     assertEquals(404, mesh.send("GET", "/api/orders/" + bobOrder, null, forged).statusCode());
     assertEquals(404, mesh.send("GET", "/api/users/" + bob, null, forged).statusCode());
+    // the caller field is no input a client may give: the route's schema refuses it at the edge
     HttpResponse<String> bodyForged = mesh.send("PATCH", "/api/users/" + bob, new JsonObject().put("name", "Mallory")
         .put("_caller", new JsonObject().put("sub", bob).put("roles", new JsonArray().add("admin"))).encode(), forged);
-    assertEquals(404, bodyForged.statusCode(), bodyForged.body());
+    assertEquals(400, bodyForged.statusCode(), bodyForged.body());
+    assertTrue(new JsonObject(bodyForged.body()).getJsonObject("fields").containsKey("_caller"), bodyForged.body());
+    HttpResponse<String> headersForged = mesh.send("PATCH", "/api/users/" + bob,
+        new JsonObject().put("name", "Mallory").encode(), forged);
+    assertEquals(404, headersForged.statusCode(), headersForged.body());
+    HttpResponse<String> bobNow = mesh.get("/api/users/" + bob);
+    assertEquals(200, bobNow.statusCode(), bobNow.body());
+    assertNotEquals("Mallory", new JsonObject(bobNow.body()).getString("name"), "nothing was written");
     assertEquals(401, mesh.send("GET", "/api/orders", null, Map.of(AUTHORIZATION, ANONYMOUS, "mesh-subject", ada,
         "mesh-edge", "1")).statusCode(), "headers are no credential");
   }
