@@ -8,7 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Finds the route a service published for this method and path. A path of a known service with no
- * instance left is a fast 503, not a 404 or a timeout; anything else unknown is a 404.
+ * instance left is a fast 503, not a 404 or a timeout; anything else unknown is a 404. A query string
+ * that cannot be decoded is a 400 here, so that no later step meets it as an exception.
  */
 final class MatchRoute implements Handler<RoutingContext> {
 
@@ -31,6 +32,12 @@ final class MatchRoute implements Handler<RoutingContext> {
     }
     if (table.instances(service) == 0) {
       ctx.fail(MeshError.unavailable("service '" + service + "' has no instance"));
+      return;
+    }
+    try {
+      ctx.queryParams(); // decoded once here: a query that cannot be (%zz) is the client's 400, before any other step
+    } catch (RuntimeException e) {
+      ctx.fail(MeshError.badRequest("the query string cannot be decoded: use percent-escapes such as %20"));
       return;
     }
     Exchange.match(ctx, match);
