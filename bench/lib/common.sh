@@ -134,12 +134,22 @@ cpu_us() {
   awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1e6 / tck }' "/proc/$1/stat"
 }
 
+# The pid of a mesh JVM by module name: ./mesh keeps the first instance of each service in run/<name>.1.pid
+mesh_pid() {
+  local name
+  case "$1" in
+    gateway-verticle) name=gateway ;; user-verticle) name=users ;;
+    inventory-verticle) name=inventory ;; order-verticle) name=orders ;;
+  esac
+  cat "$MESH_VAR_DIR/run/$name.1.pid" 2>/dev/null || true
+}
+
 # Samples the RSS of every mesh JVM once a second into $RSS_SAMPLES while load runs.
 start_rss_sampler() {
   (
     while true; do
       for svc in "${SERVICES[@]}"; do
-        pid=$(cat "$MESH_VAR_DIR/run/$svc.pid" 2>/dev/null || true)
+        pid=$(mesh_pid "$svc")
         [[ -n "$pid" ]] && printf '%s\t%s\n' "$svc" "$(rss_mb "$pid")" >>"$RSS_SAMPLES"
       done
       sleep 1

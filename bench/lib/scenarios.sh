@@ -38,7 +38,6 @@ mesh_startup() {
   say "mesh ready: $(grep 'ready in' "$LOG_DIR/mesh-up-existing.log" || true)"
 }
 
-mesh_pid() { cat "$MESH_VAR_DIR/run/$1.pid"; }
 
 idle_memory() {
   local i svc

@@ -156,7 +156,10 @@
     service.instances.forEach(function (i) {
       list.append(el('li', 'mono', short(i.instance) + ' @ node ' + short(i.node) + ' · v' + i.version));
     });
-    if (!up) { list.append(el('li', null, 'no instance in the registry')); }
+    (service.down || []).forEach(function (i) {
+      list.append(el('li', 'mono down', short(i.instance) + ' @ node ' + short(i.node) + ' · cannot serve: ' + (i.reason || 'down')));
+    });
+    if (!up) { list.append(el('li', null, 'no instance serving')); }
     card.append(head, badges, list);
     return card;
   }

@@ -4,6 +4,7 @@ import dev.mesh.common.Cluster;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
+import dev.mesh.common.MeshService;
 import dev.mesh.common.Registry;
 import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.gateway.bridge.Bridge;
@@ -24,13 +25,17 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.servicediscovery.Record;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -69,6 +74,7 @@ public class GatewayVerticle extends VerticleBase {
   private TokenVerifier tokens;
   private RateLimitSettings limits;
   private ClusterRateLimiter limiter;
+  private final String instanceId = UUID.randomUUID().toString();
   private ServiceGauges serviceGauges;
   private final AtomicLong refreshes = new AtomicLong();
   private long appliedRefresh;
@@ -102,10 +108,19 @@ public class GatewayVerticle extends VerticleBase {
         .compose(v -> bridge.start())
         .compose(v -> browsers.start())
         .compose(v -> EdgeServer.create(vertx, settings).requestHandler(router()).listen(port, host))
-        .onSuccess(s -> {
+        .compose(s -> {
           server = s;
           log.info("gateway listening on http://{}:{}", host, s.actualPort());
+          // other gateways, the dashboard and ./mesh status see every gateway of the mesh
+          return registry.publish(gatewayRecord("http://" + host + ":" + s.actualPort()));
         });
+  }
+
+  private Record gatewayRecord(String url) {
+    return new Record().setName("gateway").setType(Registry.GATEWAY_TYPE)
+        .setLocation(new JsonObject().put("url", url))
+        .setMetadata(new JsonObject().put(Registry.NODE, Cluster.nodeId(vertx))
+            .put(Registry.INSTANCE, instanceId).put(Registry.VERSION, MeshService.version()));
   }
 
   @Override
@@ -114,7 +129,7 @@ public class GatewayVerticle extends VerticleBase {
     if (tokens != null) {
       tokens.close();
     }
-    return bridge.stop().eventually(() -> {
+    return bridge.stop().eventually(registry::unpublishAll).eventually(() -> {
       registry.close();
       return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
     });
@@ -128,8 +143,8 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(ctx -> MeshMetrics.scrape(vertx, ctx.request()));
     router.get("/ready").handler(this::ready);
-    new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit, new EventBusUpstream(vertx, breakers, timeoutMs),
-        bridge.routeProxy()).mount(router, "/api/*");
+    new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit,
+        new EventBusUpstream(vertx, table, breakers, timeoutMs), bridge.routeProxy()).mount(router, "/api/*");
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus
@@ -158,22 +173,42 @@ public class GatewayVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("status", "UP"));
   }
 
-  /** 200 only when the cluster is joined and every required service has an instance. */
+  /**
+   * 200 only when the cluster is joined and every required service has an instance that can serve.
+   * Lists every instance: those serving, and those that marked themselves DOWN (with their reason).
+   */
   private void ready(RoutingContext ctx) {
-    refreshRoutes().onComplete(done -> {
+    refreshRoutes().compose(v -> registry.allRecords()).onComplete(read -> {
+      List<Record> records = read.succeeded() ? read.result() : List.of();
       boolean joined = Cluster.joined(vertx);
       boolean allServed = required.stream().allMatch(s -> table.instances(s) > 0);
       JsonObject services = new JsonObject();
       for (Map.Entry<String, Integer> entry : table.services().entrySet()) {
         services.put(entry.getKey(), new JsonObject()
             .put("instances", entry.getValue())
-            .put("breaker", breakers.state(entry.getKey()).name()));
+            .put("breaker", breakers.state(entry.getKey()).name())
+            .put("members", new JsonArray()));
+      }
+      JsonArray gateways = new JsonArray();
+      for (Record record : records) {
+        JsonObject metadata = record.getMetadata() == null ? new JsonObject() : record.getMetadata();
+        JsonObject member = new JsonObject().put("instance", metadata.getString(Registry.INSTANCE))
+            .put("node", metadata.getString(Registry.NODE)).put("status", record.getStatus().name());
+        if (Registry.GATEWAY_TYPE.equals(record.getType())) {
+          gateways.add(member.put("url", record.getLocation().getString("url")));
+        } else if (Registry.TYPE.equals(record.getType()) && services.containsKey(record.getName())) {
+          if (metadata.getString(Registry.REASON) != null) {
+            member.put("reason", metadata.getString(Registry.REASON));
+          }
+          services.getJsonObject(record.getName()).getJsonArray("members").add(member);
+        }
       }
       JsonObject body = new JsonObject()
           .put("status", joined && allServed ? "UP" : "DOWN")
           .put("cluster", new JsonObject().put("joined", joined).put("node", Cluster.nodeId(vertx))
               .put("members", Cluster.members(vertx).size()))
-          .put("services", services);
+          .put("services", services)
+          .put("gateways", gateways);
       ctx.response().setStatusCode(joined && allServed ? 200 : 503);
       ctx.json(body);
     });

@@ -1,11 +1,10 @@
 package dev.mesh.inventory;
 
-import dev.mesh.common.Database;
 import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.observe.MeshMetrics;
-import dev.mesh.common.MeshService;
 import dev.mesh.common.contract.Schemas;
+import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -13,9 +12,8 @@ import java.util.List;
  * The inventory service on {@code mesh.inventory}. The endpoint table below is the whole contract: route,
  * action, handler (see docs/inventory.md). The order saga calls the stock actions on the event bus.
  */
-public class InventoryVerticle extends MeshService {
+public class InventoryVerticle extends DatabaseService {
 
-  private Database database;
   private ProductHandlers products;
   private ReservationHandlers reservations;
 
@@ -26,8 +24,7 @@ public class InventoryVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> {
-      database = db;
+    return openDatabase().onSuccess(db -> {
       InventoryEvents events = new InventoryEvents(vertx);
       products = new ProductHandlers(new ProductStore(db.pool()), events);
       reservations = new ReservationHandlers(new StockStore(db.pool()), events,
@@ -71,10 +68,5 @@ public class InventoryVerticle extends MeshService {
             .summary("Turn an order's reserved stock into sold stock (idempotent)").body(InventorySchemas.NOTHING)
             .responds(200, "the committed reservation").responds(404, "no reservation for this order")
             .responds(409, "the reservation was released"));
-  }
-
-  @Override
-  protected Future<?> cleanup() {
-    return database == null ? Future.succeededFuture() : database.close();
   }
 }

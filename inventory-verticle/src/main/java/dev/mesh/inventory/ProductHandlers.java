@@ -1,8 +1,8 @@
 package dev.mesh.inventory;
 
 import dev.mesh.common.MeshError;
-import dev.mesh.common.PgErrors;
 import dev.mesh.common.Reply;
+import dev.mesh.db.PgErrors;
 import dev.mesh.inventory.InventoryEvents.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

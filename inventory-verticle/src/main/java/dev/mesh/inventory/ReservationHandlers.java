@@ -1,7 +1,7 @@
 package dev.mesh.inventory;
 
-import dev.mesh.common.PgErrors;
 import dev.mesh.common.Reply;
+import dev.mesh.db.PgErrors;
 import dev.mesh.inventory.InventoryEvents.Reason;
 import dev.mesh.inventory.Reservation.State;
 import dev.mesh.inventory.StockStore.StockChange;

@@ -1,7 +1,7 @@
 package dev.mesh.inventory;
 
 import dev.mesh.common.MeshError;
-import dev.mesh.common.PgErrors;
+import dev.mesh.db.PgErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;

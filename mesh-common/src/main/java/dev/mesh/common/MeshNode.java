@@ -99,9 +99,9 @@ public final class MeshNode {
   }
 
   /**
-   * With MESH_HEALTH_PORT set, a liveness endpoint for orchestrators (the Docker HEALTHCHECK): 200 while
-   * this node is in the cluster; and {@code GET /metrics} for Prometheus. The gateway has its own
-   * /health and /metrics on its main port as well.
+   * With MESH_HEALTH_PORT set, a health endpoint for orchestrators (the Docker HEALTHCHECK): 200 while
+   * this node is in the cluster and its service can serve (e.g. reaches its database), otherwise 503 with
+   * the reason; and {@code GET /metrics} for Prometheus. The gateway has its own /health and /metrics.
    */
   private static void startHealthEndpoint(Vertx vertx, MeshConfig settings, String service) {
     int port = settings.getInt(HEALTH_PORT, 0);
@@ -113,9 +113,15 @@ public final class MeshNode {
         MeshMetrics.scrape(vertx, request);
         return;
       }
-      boolean up = Cluster.joined(vertx);
+      String serving = vertx.sharedData().<String, String>getLocalMap(MeshService.HEALTH_MAP)
+          .getOrDefault(service, "UP");
+      boolean up = Cluster.joined(vertx) && "UP".equals(serving);
+      JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("service", service);
+      if (!"UP".equals(serving)) {
+        body.put("reason", serving);
+      }
       request.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("service", service).encode());
+          .end(body.encode());
     }).listen(port, settings.get(HEALTH_HOST, "127.0.0.1"))
         .onFailure(e -> log.warn("health endpoint could not listen on {}: {}", port, e.getMessage()));
   }

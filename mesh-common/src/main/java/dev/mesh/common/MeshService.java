@@ -9,7 +9,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Promise;
 import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.Status;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +25,22 @@ import org.slf4j.LoggerFactory;
  * header, and a registry record naming the routes the gateway should expose. Subclasses list their
  * {@link #endpoints()}; this class answers {@code info}, maps failures to the error model and
  * unpublishes on stop.
+ *
+ * <p>An instance serves only while it can: every {@code MESH_HEALTH_CHECK_MS} it runs {@link #checkHealth()}
+ * (its database, for a service that has one). When that fails it stops consuming its address (the event
+ * bus round-robins over every consumer, whatever the registry says) and marks its record DOWN; when the
+ * check passes again it consumes and is marked UP, without a restart. On stop it unpublishes, stops
+ * consuming, then lets the requests it holds finish before {@link #cleanup()}.
  */
 public abstract class MeshService extends VerticleBase {
 
   public static final String ACTION_HEADER = "action";
+  public static final String HEALTH_CHECK_MS = "MESH_HEALTH_CHECK_MS";
+  /** Local shared map: service name to "UP" or the reason it cannot serve; read by the node's /health. */
+  public static final String HEALTH_MAP = "mesh.health";
+  private static final long DRAIN_BOUND_MS = 10_000;
+  /** How long a stopping instance stays on the bus after leaving its address (senders learn late). */
+  public static final String LEAVE_GRACE_MS = "MESH_LEAVE_GRACE_MS";
 
   private static final Logger log = LoggerFactory.getLogger(MeshService.class);
 
@@ -35,6 +49,13 @@ public abstract class MeshService extends VerticleBase {
   protected final String instanceId = UUID.randomUUID().toString();
   private final Map<String, Endpoint> actions = new LinkedHashMap<>();
   private MessageConsumer<Object> consumer;
+  private Record record;
+  private boolean serving;
+  private boolean checking;
+  private boolean stopping;
+  private long healthTimer = -1;
+  private int inFlight;
+  private Promise<Void> drained;
   private ActionMetrics metrics;
 
   /** The service name: {@code users}, {@code inventory}, {@code orders}. */
@@ -51,6 +72,16 @@ public abstract class MeshService extends VerticleBase {
   /** Work after the service stopped answering, such as closing its database. */
   protected Future<?> cleanup() {
     return Future.succeededFuture();
+  }
+
+  /** Whether this instance can serve now; a failure withdraws it until a later check passes. */
+  protected Future<?> checkHealth() {
+    return Future.succeededFuture();
+  }
+
+  /** A failure of a handler as the error model sees it, e.g. a lost database connection as a 503. */
+  protected Throwable explain(Throwable failure) {
+    return failure;
   }
 
   public String address() {
@@ -73,18 +104,27 @@ public abstract class MeshService extends VerticleBase {
           .summary("Which instance answered: service, instance id, node id and version")
           .responds(200, "the answering instance"));
       all.forEach(e -> actions.put(e.action(), e));
-      consumer = vertx.eventBus().consumer(address(), this::dispatch);
-      // in a cluster the subscription is only visible to others once this completes
-      return consumer.completion();
-    }).compose(v -> registry.publish(record()))
-        .onSuccess(r -> log.info("{} instance {} serving {} on node {}", name(), instanceId, address(),
-            Cluster.nodeId(vertx)));
+      return consume();
+    }).compose(v -> registry.publish(newRecord()))
+        .onSuccess(published -> {
+          record = published;
+          serving = true;
+          health("UP");
+          healthTimer = vertx.setPeriodic(settings.getInt(HEALTH_CHECK_MS, 1000), id -> checkOnce());
+          log.info("{} instance {} serving {} on node {}", name(), instanceId, address(), Cluster.nodeId(vertx));
+        });
   }
 
   @Override
   public Future<?> stop() {
+    stopping = true; // a check under way must not consume again
+    vertx.cancelTimer(healthTimer);
     return registry.unpublishAll()
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+        // a node that sent before it saw the consumer go still sends here for a moment: stay to answer
+        // "no handler" (which the gateway sends on) instead of closing the connection under the message
+        .eventually(() -> vertx.timer(settings.getInt(LEAVE_GRACE_MS, 1500)).mapEmpty())
+        .eventually(this::drain)
         .eventually(this::cleanup)
         .eventually(() -> {
           registry.close();
@@ -92,12 +132,80 @@ public abstract class MeshService extends VerticleBase {
         });
   }
 
-  private Record record() {
+  // in a cluster the subscription is only visible to others once its completion is done
+  private Future<Void> consume() {
+    consumer = vertx.eventBus().consumer(address(), this::dispatch);
+    return consumer.completion();
+  }
+
+  private Record newRecord() {
     JsonArray routes = new JsonArray();
     actions.values().stream().filter(Endpoint::routed).map(Endpoint::routeJson).forEach(routes::add);
-    Record record = registry.newRecord(name(), address(), instanceId, version());
-    record.getMetadata().put(Registry.ROUTES, routes);
-    return record;
+    Record fresh = registry.newRecord(name(), address(), instanceId, version());
+    fresh.getMetadata().put(Registry.ROUTES, routes);
+    return fresh;
+  }
+
+  private void checkOnce() {
+    if (checking || record == null) {
+      return;
+    }
+    checking = true;
+    Future<?> check;
+    try {
+      check = checkHealth();
+    } catch (RuntimeException e) {
+      check = Future.failedFuture(e);
+    }
+    check.compose(ok -> serving || stopping ? Future.succeededFuture() : resume(),
+            failure -> serving && !stopping ? withdraw(failure) : Future.succeededFuture())
+        .onComplete(done -> checking = false);
+  }
+
+  // the record goes DOWN first, so routers stop counting this instance before its consumer leaves
+  private Future<Void> withdraw(Throwable failure) {
+    String reason = explain(failure).getMessage();
+    log.warn("{} instance {} cannot serve ({}): withdrawn from {} until it can", name(), instanceId, reason,
+        address());
+    serving = false;
+    health(reason == null ? "DOWN" : reason);
+    record.setStatus(Status.DOWN);
+    record.getMetadata().put(Registry.REASON, reason);
+    return registry.update(record)
+        .eventually(() -> consumer.unregister())
+        .mapEmpty();
+  }
+
+  private Future<Void> resume() {
+    return consume().compose(v -> {
+      record.setStatus(Status.UP);
+      record.getMetadata().remove(Registry.REASON);
+      return registry.update(record);
+    }).onSuccess(r -> {
+      serving = true;
+      health("UP");
+      log.info("{} instance {} serves {} again", name(), instanceId, address());
+    }).mapEmpty();
+  }
+
+  private void health(String state) {
+    vertx.sharedData().<String, String>getLocalMap(HEALTH_MAP).put(name(), state);
+  }
+
+  /** Waits (bounded) for the requests this instance took before it stopped consuming. */
+  private Future<Void> drain() {
+    if (inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    long timer = vertx.setTimer(DRAIN_BOUND_MS, id -> drained.tryComplete());
+    return drained.future().onComplete(done -> vertx.cancelTimer(timer));
+  }
+
+  private void finished() {
+    if (--inFlight == 0 && drained != null) {
+      drained.tryComplete();
+    }
   }
 
   private Future<Reply> info(JsonObject request) {
@@ -132,12 +240,14 @@ public abstract class MeshService extends VerticleBase {
       request.put(Caller.FIELD, caller.toJson());
     }
     Future<Reply> answer;
+    inFlight++;
     try {
       answer = endpoint.handler().apply(request);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }
     answer.onComplete(result -> {
+      finished();
       if (result.succeeded()) {
         Reply reply = result.result();
         metrics.record(action, reply.status(), start);
@@ -151,7 +261,7 @@ public abstract class MeshService extends VerticleBase {
   }
 
   private MeshError asMeshError(String action, Throwable failure) {
-    Throwable cause = PgErrors.translate(failure); // a database that is down is a 503, not a defect
+    Throwable cause = explain(failure); // e.g. a database that is down is a 503, not a defect
     if (cause instanceof MeshError error) {
       return error;
     }

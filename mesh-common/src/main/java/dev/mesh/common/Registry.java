@@ -37,7 +37,11 @@ public final class Registry {
   public static final String INSTANCE = "instance";
   public static final String VERSION = "version";
   public static final String ROUTES = "routes";
+  /** Why an instance marked its record DOWN. */
+  public static final String REASON = "reason";
   public static final String TYPE = "mesh-service";
+  /** A gateway instance: location {@code {"url": "http://host:port"}}; never routed to. */
+  public static final String GATEWAY_TYPE = "mesh-gateway";
   public static final String REAP_INTERVAL = "MESH_REAP_INTERVAL_MS";
 
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
@@ -93,8 +97,19 @@ public final class Registry {
     return Future.join(all).mapEmpty();
   }
 
+  /** Records a router may send to: those of instances that say they can serve. */
   public Future<List<Record>> records() {
     return discovery.getRecords(r -> r.getStatus() == Status.UP);
+  }
+
+  /** Every record, also those of instances that marked themselves DOWN. */
+  public Future<List<Record>> allRecords() {
+    return discovery.getRecords(r -> true, true);
+  }
+
+  /** Publishes a changed record (same registration), e.g. its status. */
+  public Future<Record> update(Record record) {
+    return discovery.update(record);
   }
 
   /** Runs the handler whenever a record is published, updated or removed anywhere in the cluster. */
@@ -108,7 +123,7 @@ public final class Registry {
    */
   public Future<Integer> reap() {
     Set<String> members = new HashSet<>(Cluster.members(vertx));
-    return records().compose(records -> reap(records, members));
+    return allRecords().compose(records -> reap(records, members));
   }
 
   private Future<Integer> reap(List<Record> records, Set<String> members) {
@@ -129,7 +144,7 @@ public final class Registry {
    * (or found again under the registration a merge gave back), extra copies are removed.
    */
   public Future<Void> restoreOwn() {
-    return records().compose(this::restoreOwn);
+    return allRecords().compose(this::restoreOwn);
   }
 
   private Future<Void> restoreOwn(List<Record> records) {
@@ -204,7 +219,7 @@ public final class Registry {
       return;
     }
     sweeping = true;
-    records()
+    allRecords()
         .compose(records -> reap(records, members).map(records))
         .compose(records -> restoreOwn(records.stream()
             .filter(r -> r.getMetadata() == null || members.contains(r.getMetadata().getString(NODE))).toList()))

@@ -104,6 +104,46 @@ final class MeshProcesses implements AutoCloseable {
   }
 
   /**
+   * One more instance of a service: its fat jar in a JVM of its own, kept under {@code key} (several
+   * instances of one service each get a key of their own), with {@code extraEnv} on top of the mesh's
+   * settings (e.g. another GATEWAY_PORT, a PostgreSQL URI). Logs in target/mesh-logs/<key>.log.
+   */
+  Process startInstance(String key, String module, Map<String, String> extraEnv) throws IOException {
+    Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn -B verify from the repository root");
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-jar", jar.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(key + ".log").toFile()));
+    builder.environment().putAll(env);
+    builder.environment().putAll(extraEnv);
+    Process process = builder.start();
+    processes.put(key, process);
+    return process;
+  }
+
+  /** The mesh's data directory (each service's embedded PostgreSQL lives in {@code <dir>/<service>/pg}). */
+  Path dataDir() {
+    return dataDir;
+  }
+
+  /** The pid of the live embedded PostgreSQL of a service, from its own pid file. */
+  long postgresPid(String service) throws IOException {
+    return Long.parseLong(Files.readAllLines(dataDir.resolve(service).resolve("pg").resolve("postmaster.pid"))
+        .get(0).trim());
+  }
+
+  /** A GET to any gateway of this mesh, e.g. a second one on a port of its own. */
+  HttpResponse<String> getAt(String gatewayUrl, String path) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(Duration.ofSeconds(10))
+        .GET().build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
    * A service in another language (examples/), as a child process joining through the bridge of this
    * mesh's gateway on a free port of its own; logs in target/mesh-logs/<name>.log.
    */

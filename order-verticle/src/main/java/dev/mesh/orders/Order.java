@@ -1,31 +1,33 @@
 package dev.mesh.orders;
 
+import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.orders.OrderStates.Stock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 
-/** An order as stored, and as the API shows it. */
-record Order(String id, long seq, String userId, JsonArray items, String status, String reason,
-    String stockState, String requestHash, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-    OffsetDateTime confirmedAt) {
-
-  static final String PENDING = "PENDING";
-  static final String CONFIRMED = "CONFIRMED";
-  static final String REJECTED = "REJECTED";
-  static final String CANCELLED = "CANCELLED";
+/**
+ * An order as stored, and as the API shows it. {@code claim} is the token of the driver allowed to
+ * change it now (null when none); {@code step}, {@code waitingFor} and {@code attempts} say where a
+ * PENDING order's saga stands.
+ */
+record Order(String id, long seq, String userId, JsonArray items, Status status, String reason, Stock stock,
+    SagaStep step, String waitingFor, int attempts, String claim, String requestHash, OffsetDateTime createdAt,
+    OffsetDateTime updatedAt, OffsetDateTime confirmedAt) {
 
   static Order from(Row row) {
     Object items = row.getValue("items");
     return new Order(row.getString("id"), row.getLong("seq"), row.getString("user_id"),
         items instanceof JsonArray array ? array : new JsonArray(String.valueOf(items)),
-        row.getString("status"), row.getString("reason"), row.getString("stock_state"),
-        row.getString("request_hash"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
-        row.getOffsetDateTime("confirmed_at"));
+        Status.valueOf(row.getString("status")), row.getString("reason"), Stock.valueOf(row.getString("stock_state")),
+        SagaStep.valueOf(row.getString("step")), row.getString("waiting_for"), row.getInteger("attempts"),
+        row.getString("claim"), row.getString("request_hash"), row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("confirmed_at"));
   }
 
   boolean isFinal() {
-    return !PENDING.equals(status);
+    return status.isFinal();
   }
 
   JsonObject toJson() {
@@ -33,11 +35,14 @@ record Order(String id, long seq, String userId, JsonArray items, String status,
         .put("id", id)
         .put("userId", userId)
         .put("items", items.copy())
-        .put("status", status)
+        .put("status", status.name())
         .put("createdAt", createdAt.toString())
         .put("updatedAt", updatedAt.toString());
     if (reason != null) {
       json.put("reason", reason);
+    }
+    if (status == Status.PENDING && waitingFor != null) {
+      json.put("waitingFor", waitingFor);
     }
     if (confirmedAt != null) {
       json.put("confirmedAt", confirmedAt.toString());
@@ -45,8 +50,10 @@ record Order(String id, long seq, String userId, JsonArray items, String status,
     return json;
   }
 
-  /** The event announcing this order's current state: {@code events.order.<status in lower case>}. */
+  /** The event announcing this order's current state, on {@link Status#eventAddress()}. */
   JsonObject event(String eventId) {
-    return toJson().put("eventId", eventId).put("orderId", id);
+    JsonObject event = toJson().put("eventId", eventId).put("orderId", id);
+    event.remove("waitingFor");
+    return event;
   }
 }

@@ -61,7 +61,7 @@ final class OrderMetrics {
   }
 
   void sagaEnded(Order order, String reason) {
-    String state = order.status();
+    String state = order.status().name();
     outcomes.computeIfAbsent(state + ' ' + reason, k -> Counter.builder("mesh.orders.saga.outcomes")
         .description("Sagas that reached a final state, by state and reason")
         .tag("state", state).tag("reason", reason).register(registry)).increment();

@@ -1,53 +1,98 @@
 package dev.mesh.orders;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finishes what sagas left undone: at start (orders a crash left PENDING, stock reserved by an order
- * that ended), then periodically (releases and commits deferred while inventory was unreachable,
- * commits whose cancellation window passed). Orders this instance is driving right now are skipped.
+ * The sweep: takes the orders that are due from the database and drives them. Due are waiting orders
+ * whose retry time came, orders whose driver died (its lease passed), ended orders whose release was
+ * deferred, and confirmed orders whose cancellation window passed (their commit). Several instances
+ * may sweep one database: {@link OrderStore#claimDue} hands each due order to one of them.
+ *
+ * <p>It runs every {@code ORDERS_SWEEP_INTERVAL_MS}, at start, and when a retry falls due sooner
+ * ({@link #wakeIn}, one timer for the whole instance, never one per order).
  */
 final class OrderRecovery {
 
   private static final Logger log = LoggerFactory.getLogger(OrderRecovery.class);
+  static final int BATCH = 100;
+  /** The database decides what is due; coming back a little late makes sure it is. */
+  private static final long WAKE_SLACK_MS = 20;
 
+  private final Vertx vertx;
   private final OrderStore store;
-  private final OrderSaga saga;
-  private final long staleMs;
-  private final long cancelWindowMs;
+  private final Downstream downstream;
+  private final OrderSaga.Timing timing;
+  private OrderSaga saga;
   private boolean sweeping;
+  private volatile boolean stopped;
+  private long wakeTimer = -1;
+  private long wakeAt = Long.MAX_VALUE;
 
-  OrderRecovery(OrderStore store, OrderSaga saga, long staleMs, long cancelWindowMs) {
+  OrderRecovery(Vertx vertx, OrderStore store, Downstream downstream, OrderSaga.Timing timing) {
+    this.vertx = vertx;
     this.store = store;
-    this.saga = saga;
-    this.staleMs = staleMs;
-    this.cancelWindowMs = cancelWindowMs;
+    this.downstream = downstream;
+    this.timing = timing;
   }
 
-  /** One pass; a pass still running when the next is due is not doubled. */
+  /** The saga it drives (set after both exist: the saga tells this sweep when its retries fall due). */
+  void setSaga(OrderSaga saga) {
+    this.saga = saga;
+  }
+
+  /** One pass; a pass still running when the next is due is not doubled. A full batch sweeps again. */
   Future<Integer> sweep() {
-    if (sweeping) {
+    if (sweeping || stopped) {
       return Future.succeededFuture(0);
     }
     sweeping = true;
-    return store.unfinished(staleMs, cancelWindowMs)
+    List<String> open = downstream.openServices();
+    return store.claimDue(OrderStore.newClaim(), timing.leaseMs(), BATCH, open, timing.giveUpMs())
         .compose(orders -> {
-          List<Future<Order>> resumed = orders.stream()
-              .filter(order -> !saga.isDriving(order.id()))
-              .map(order -> {
-                log.info("resuming order {} ({}, stock {})", order.id(), order.status(), order.stockState());
-                return saga.resume(order);
-              })
-              .toList();
-          return Future.join(resumed).map(resumed.size());
+          if (!orders.isEmpty()) {
+            log.debug("sweep took {} due orders (breakers open: {})", orders.size(), open);
+          }
+          List<Future<Order>> driven = orders.stream().map(saga::drive).toList();
+          return Future.join(driven).map(orders.size());
         })
         .onFailure(e -> log.warn("recovery sweep failed, will retry: {}", e.getMessage()))
         .eventually(() -> {
           sweeping = false;
           return Future.succeededFuture();
+        })
+        .onSuccess(taken -> {
+          if (taken == BATCH) {
+            sweep();
+          }
         });
+  }
+
+  /** Sweeps again in {@code delayMs}, unless a pass is already set for sooner. */
+  void wakeIn(long delayMs) {
+    long at = System.currentTimeMillis() + delayMs + WAKE_SLACK_MS;
+    if (stopped || wakeTimer != -1 && wakeAt <= at) {
+      return;
+    }
+    if (wakeTimer != -1) {
+      vertx.cancelTimer(wakeTimer);
+    }
+    wakeAt = at;
+    wakeTimer = vertx.setTimer(delayMs + WAKE_SLACK_MS, id -> {
+      wakeTimer = -1;
+      wakeAt = Long.MAX_VALUE;
+      sweep();
+    });
+  }
+
+  /** No more passes: the instance is stopping (its claims lapse and other instances take over). */
+  void stop() {
+    stopped = true;
+    if (wakeTimer != -1) {
+      vertx.cancelTimer(wakeTimer);
+    }
   }
 }

@@ -1,173 +1,218 @@
 package dev.mesh.orders;
 
-import static dev.mesh.orders.Order.CANCELLED;
-import static dev.mesh.orders.Order.CONFIRMED;
-import static dev.mesh.orders.Order.PENDING;
-import static dev.mesh.orders.Order.REJECTED;
+import static dev.mesh.orders.OrderStates.Status.CANCELLED;
+import static dev.mesh.orders.OrderStates.Status.CONFIRMED;
+import static dev.mesh.orders.OrderStates.Status.PENDING;
+import static dev.mesh.orders.OrderStates.Status.REJECTED;
+import static dev.mesh.orders.OrderStates.Stock.ASKED;
+import static dev.mesh.orders.OrderStates.Stock.COMMITTED;
+import static dev.mesh.orders.OrderStates.Stock.COMMITTING;
+import static dev.mesh.orders.OrderStates.Stock.RELEASED;
+import static dev.mesh.orders.OrderStates.Stock.RESERVED;
 
 import dev.mesh.common.MeshError;
+import dev.mesh.orders.OrderStates.Status;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The order saga. Steps, each paired with its compensation:
- * <ol>
- *   <li>check the user ({@code mesh.users get}): unknown -> REJECTED;</li>
- *   <li>reserve every item at once ({@code mesh.inventory reserve}, keyed by the order id): short or
- *       unknown sku -> REJECTED; compensation: {@code release};</li>
- *   <li>CONFIRMED; the stock is committed ({@code commit}) once the cancellation window has passed.</li>
- * </ol>
- * A step whose service is unavailable (timeout, no instance, breaker open) ends the order CANCELLED with
- * the reason, after compensating. Every inventory call is idempotent by order id, so a sweep may re-drive
- * any step after a crash; every state change is guarded by the state it comes from.
+ * Drives claimed orders through the steps of {@link SagaStep}, then CONFIRMED; a refusal ends the order
+ * REJECTED, a customer's cancel CANCELLED, and both are compensated by releasing the stock.
+ *
+ * <p>A step whose service cannot answer (a 5xx) does not end the order: it is stored as waiting (its
+ * step, the service, a retry time with backoff and jitter) and this driver lets go. The sweep
+ * ({@link OrderRecovery}) takes it again when the retry is due, so waiting holds nothing in memory,
+ * survives a crash and may be finished by any instance. Only when {@code giveUpMs} have passed since
+ * its creation does a waiting order end CANCELLED. Releases and commits that inventory cannot take are
+ * retried the same way, for as long as it takes.
+ *
+ * <p>Every write is guarded by the order's claim and its state (see {@link OrderSql}), so a driver that
+ * lost the order (a customer cancel, a lease taken over after a long pause) changes nothing; every
+ * inventory call is idempotent by order id, so re-driving any step is safe.
  */
 final class OrderSaga {
 
   private static final Logger log = LoggerFactory.getLogger(OrderSaga.class);
+  static final String CANCELLED_BY_CUSTOMER = "cancelled by the customer";
 
-  static final String ASKED = "ASKED";
-  static final String RESERVED = "RESERVED";
-  static final String COMMITTING = "COMMITTING";
-  static final String COMMITTED = "COMMITTED";
-  static final String RELEASED = "RELEASED";
+  /** How long things take: a driver's lease, the cancellation window, the give-up time, the retry delays. */
+  record Timing(long leaseMs, long cancelWindowMs, long giveUpMs, Backoff backoff) {
+  }
 
   private final OrderStore store;
   private final Downstream downstream;
-  private final long cancelWindowMs;
+  private final Timing timing;
+  private final LongConsumer retryIn;
   private final OrderMetrics metrics;
-  private final Set<String> driving = ConcurrentHashMap.newKeySet();
+  private final Map<String, Promise<Order>> watchers = new ConcurrentHashMap<>();
 
-  OrderSaga(OrderStore store, Downstream downstream, long cancelWindowMs, OrderMetrics metrics) {
+  /** {@code retryIn} hears of every retry scheduled, so the sweep can come back in time for it. */
+  OrderSaga(OrderStore store, Downstream downstream, Timing timing, LongConsumer retryIn, OrderMetrics metrics) {
     this.store = store;
-    this.metrics = metrics;
     this.downstream = downstream;
-    this.cancelWindowMs = cancelWindowMs;
+    this.timing = timing;
+    this.retryIn = retryIn;
+    this.metrics = metrics;
   }
 
-  /** Drives a PENDING order to a final state. It does not fail: every outcome is a state of the order. */
-  Future<Order> run(Order order) {
-    if (!driving.add(order.id())) {
-      return store.find(order.id()); // already driven by this instance
+  /**
+   * Takes a claimed order as far as it can go now: the saga of a PENDING order, the release owed by an
+   * ended one, the commit of a confirmed one. It does not fail: every outcome is a state of the order
+   * (a failure of our own database leaves the claim to lapse, and the sweep to try again).
+   */
+  Future<Order> drive(Order order) {
+    Future<Order> driven;
+    if (order.status() == PENDING) {
+      driven = step(order, order.step());
+    } else if (order.status().ended() && order.stock().owedBack()) {
+      driven = release(order);
+    } else if (order.status() == CONFIRMED && order.stock() == COMMITTING) {
+      driven = commit(order);
+    } else {
+      driven = Future.succeededFuture(order);
     }
-    return checkUser(order)
+    return driven
         .recover(failure -> {
-          log.warn("saga of order {} stopped early; the sweep will finish it", order.id(), failure);
-          return store.find(order.id());
+          log.warn("order {}: saga stopped by {}; its claim will lapse and the sweep resume it", order.id(),
+              failure.toString());
+          return Future.succeededFuture(order);
         })
-        .eventually(() -> {
-          driving.remove(order.id());
-          return Future.succeededFuture();
+        .onSuccess(this::announceIfFinal);
+  }
+
+  /** Completes when this instance brings the order to a final state; {@link #unwatch} when no longer needed. */
+  Future<Order> watch(String orderId) {
+    return watchers.computeIfAbsent(orderId, id -> Promise.promise()).future();
+  }
+
+  void unwatch(String orderId) {
+    watchers.remove(orderId);
+  }
+
+  /**
+   * A customer's cancel: a PENDING order (even one waiting for a service) or a CONFIRMED one within its
+   * window ends CANCELLED and its stock is released; a reserve that lands later is refused by inventory
+   * (a released order cannot reserve again). Null when the order cannot be cancelled (any more).
+   */
+  Future<Order> cancelByCustomer(String orderId) {
+    return store.cancel(orderId, CANCELLED_BY_CUSTOMER, timing.leaseMs(), timing.cancelWindowMs())
+        .compose(cancelled -> {
+          if (cancelled == null) {
+            return Future.succeededFuture((Order) null);
+          }
+          metrics.sagaEnded(cancelled, "customer");
+          return drive(cancelled);
         });
   }
 
-  boolean isDriving(String orderId) {
-    return driving.contains(orderId);
-  }
-
-  /** Finishes what a crash or an unavailable service left undone for this order. */
-  Future<Order> resume(Order order) {
-    if (PENDING.equals(order.status())) {
-      return run(order);
-    }
-    boolean ended = REJECTED.equals(order.status()) || CANCELLED.equals(order.status());
-    if (ended && (ASKED.equals(order.stockState()) || RESERVED.equals(order.stockState()))) {
-      return release(order);
-    }
-    if (CONFIRMED.equals(order.status()) && COMMITTING.equals(order.stockState())) {
-      return commit(order);
-    }
-    if (CONFIRMED.equals(order.status()) && RESERVED.equals(order.stockState())) {
-      return store.setStockState(order.id(), List.of(RESERVED), COMMITTING)
-          .compose(claimed -> claimed == null ? Future.succeededFuture(order) : commit(claimed));
-    }
-    return Future.succeededFuture(order);
-  }
-
-  /** A customer's cancel of a CONFIRMED order whose stock is not yet committed; null if too late. */
-  Future<Order> cancelConfirmed(Order order) {
-    return store.transition(order.id(), CANCELLED, "cancelled by the customer", RESERVED, List.of(CONFIRMED),
-            List.of(RESERVED))
-        .compose(cancelled -> cancelled == null ? Future.succeededFuture(null) : release(cancelled));
-  }
-
-  private Future<Order> checkUser(Order order) {
-    return downstream.getUser(order.userId()).compose(
-        user -> reserve(order),
+  private Future<Order> step(Order order, SagaStep step) {
+    return step.call(downstream, order).compose(
+        answered -> step.next() == null ? confirm(order) : step(order, step.next()),
         failure -> {
           MeshError error = MeshError.from(failure);
-          if (error.status() == 404 || error.status() == 400) {
-            return end(order, REJECTED, "unknown_user", "unknown user " + order.userId(), ASKED);
+          if (SagaStep.isRefusal(error)) {
+            return end(order, REJECTED, step.refusalCategory(), step.refusal(order, error));
           }
-          return end(order, CANCELLED, "users_unavailable", "the users service is unavailable: " + error.getMessage(),
-              ASKED);
+          return waitFor(order, step, failure, error);
         });
   }
 
-  private Future<Order> reserve(Order order) {
-    // the order was stored with stock ASKED, so after a crash the sweep knows a reservation may exist
-    return downstream.reserve(order.id(), order.items())
-        .compose(
-            reserved -> confirm(order),
-            failure -> {
-              MeshError error = MeshError.from(failure);
-              if (error.status() >= 400 && error.status() < 500) {
-                return end(order, REJECTED, "stock", error.getMessage(), ASKED);
-              }
-              return end(order, CANCELLED, "inventory_unavailable",
-                  "the inventory service is unavailable: " + error.getMessage(), ASKED);
-            });
+  private Future<Order> waitFor(Order order, SagaStep step, Throwable failure, MeshError error) {
+    int failures = order.step() == step ? order.attempts() + 1 : 1;
+    long delay = retryDelay(step.service(), failures, failure);
+    return store.waitFor(order, step, delay, timing.giveUpMs()).compose(waiting -> {
+      if (waiting == null) { // its give-up time has passed (or its claim went elsewhere: then this changes nothing)
+        return end(order, CANCELLED, step.service() + "_unavailable",
+            "the " + step.service() + " service is unavailable: " + error.getMessage()
+            + " (gave up after " + timing.giveUpMs() + " ms)");
+      }
+      if (failures == 1) {
+        log.info("order {} waits for {}: {}", order.id(), step.service(), error.getMessage());
+      }
+      retryIn.accept(delay);
+      return Future.succeededFuture(waiting);
+    });
   }
 
   private Future<Order> confirm(Order order) {
-    boolean commitNow = cancelWindowMs <= 0;
-    return store.transition(order.id(), CONFIRMED, null, commitNow ? COMMITTING : RESERVED, List.of(PENDING),
-            List.of(ASKED, RESERVED))
-        .compose(confirmed -> {
-          if (confirmed == null) {
-            return store.find(order.id()); // another instance finished it first
-          }
-          metrics.sagaEnded(confirmed, "ok");
-          return commitNow ? commit(confirmed) : Future.succeededFuture(confirmed);
-        });
+    boolean commitNow = timing.cancelWindowMs() <= 0;
+    Future<Order> confirmed = commitNow
+        ? store.confirm(order, COMMITTING, order.claim(), timing.leaseMs())
+        : store.confirm(order, RESERVED, null, timing.cancelWindowMs());
+    return confirmed.compose(done -> {
+      if (done == null) {
+        return store.find(order.id()); // cancelled meanwhile: the cancel releases
+      }
+      metrics.sagaEnded(done, "ok");
+      return commitNow ? commit(done) : Future.succeededFuture(done);
+    });
   }
 
   /**
    * Ends a PENDING order; compensates by releasing whatever the reserve step may have reserved.
    * {@code why} is the reason's category for metrics, {@code reason} the words the customer reads.
    */
-  private Future<Order> end(Order order, String status, String why, String reason, String stockState) {
-    return store.transition(order.id(), status, reason, stockState, List.of(PENDING), List.of(stockState))
-        .compose(ended -> {
-          if (ended == null) {
-            return store.find(order.id());
-          }
-          metrics.sagaEnded(ended, why);
-          return ASKED.equals(stockState) ? release(ended) : Future.succeededFuture(ended);
-        });
+  private Future<Order> end(Order order, Status status, String why, String reason) {
+    return store.end(order, status, reason, timing.leaseMs()).compose(ended -> {
+      if (ended == null) {
+        return store.find(order.id());
+      }
+      metrics.sagaEnded(ended, why);
+      return release(ended);
+    });
   }
 
-  /** Best effort now; if inventory cannot be reached, the sweep retries until it can. */
   private Future<Order> release(Order order) {
-    return downstream.release(order.id())
-        .compose(released -> store.setStockState(order.id(), List.of(ASKED, RESERVED), RELEASED))
-        .map(released -> order)
-        .recover(failure -> {
-          log.info("release of order {} deferred: {}", order.id(), failure.getMessage());
-          return Future.succeededFuture(order);
-        });
+    return downstream.release(order.id()).compose(
+        released -> settled(order, store.settleStock(order, List.of(ASKED, RESERVED), RELEASED)),
+        failure -> later(order, "release", failure));
   }
 
   private Future<Order> commit(Order order) {
-    return downstream.commit(order.id())
-        .compose(committed -> store.setStockState(order.id(), List.of(COMMITTING), COMMITTED))
-        .map(committed -> order)
-        .recover(failure -> {
-          log.info("commit of order {} deferred: {}", order.id(), failure.getMessage());
-          return Future.succeededFuture(order);
-        });
+    return downstream.commit(order.id()).compose(
+        committed -> settled(order, store.settleStock(order, List.of(COMMITTING), COMMITTED)),
+        failure -> later(order, "commit", failure));
+  }
+
+  private static Future<Order> settled(Order order, Future<Order> write) {
+    return write.map(done -> done == null ? order : done);
+  }
+
+  /** A release or commit that must wait for inventory; retried until it goes through. */
+  private Future<Order> later(Order order, String what, Throwable failure) {
+    long delay = retryDelay(Downstream.INVENTORY, order.attempts() + 1, failure);
+    log.info("{} of order {} deferred {} ms: {}", what, order.id(), delay, MeshError.from(failure).getMessage());
+    return store.stockLater(order, delay).map(waiting -> {
+      retryIn.accept(delay);
+      return waiting == null ? order : waiting;
+    });
+  }
+
+  /**
+   * The backoff for this many failures in a row. A call refused by a breaker that is no longer open
+   * (it lost the half-open trial to another order) comes back at once rather than after a long wait;
+   * one refused by an open breaker waits, and the sweep holds it back until the breaker's reset.
+   */
+  private long retryDelay(String service, int failures, Throwable failure) {
+    if (failure instanceof OpenCircuitException && !downstream.breakerOpen(service)) {
+      return timing.backoff().delayMs(1);
+    }
+    return timing.backoff().delayMs(failures);
+  }
+
+  private void announceIfFinal(Order order) {
+    if (order.isFinal()) {
+      Promise<Order> watcher = watchers.get(order.id());
+      if (watcher != null) {
+        watcher.tryComplete(order);
+      }
+    }
   }
 }

@@ -1,22 +1,46 @@
 package dev.mesh.orders;
 
-/** Every SQL statement of the order service. */
+import static dev.mesh.orders.OrderStates.Status.CANCELLED;
+import static dev.mesh.orders.OrderStates.Status.CONFIRMED;
+import static dev.mesh.orders.OrderStates.Status.PENDING;
+import static dev.mesh.orders.OrderStates.Stock.ASKED;
+import static dev.mesh.orders.OrderStates.Stock.COMMITTING;
+import static dev.mesh.orders.OrderStates.Stock.RESERVED;
+
+/**
+ * Every SQL statement of the order service.
+ *
+ * <p>How several instances share one database without fighting: an order is changed by the saga only
+ * through the statements guarded by {@code claim = $2}, the token of its one current driver. A driver
+ * gets its claim by creating the order, by a customer's cancel (which takes the order over), or from
+ * {@link #CLAIM_DUE}, which takes only orders whose {@code next_attempt_at} has passed (a retry that is
+ * due, or the lease of a driver that died) and locks them with {@code FOR UPDATE SKIP LOCKED}, so two
+ * sweeps never take the same order. A driver whose claim was taken over writes nothing.
+ */
 final class OrderSql {
 
   private OrderSql() {
   }
 
-  static final String COLUMNS = "id, seq, user_id, items, status, reason, stock_state, request_hash, created_at,"
-      + " updated_at, confirmed_at";
+  static final String COLUMNS = "id, seq, user_id, items, status, reason, stock_state, step, waiting_for, attempts,"
+      + " claim, request_hash, created_at, updated_at, confirmed_at";
+
+  /** {@code now()} plus the milliseconds in parameter {@code $n}. */
+  private static String inMs(int n) {
+    return "now() + make_interval(secs => $" + n + "::float8 / 1000)";
+  }
+
+  private static String quoted(Enum<?> state) {
+    return "'" + state.name() + "'";
+  }
 
   /**
-   * Born with stock ASKED: the saga may reserve any moment after this commits, and recording that here
-   * spares a commit (a WAL flush) of its own per order; ending an order that never reserved just
-   * releases nothing.
+   * Born PENDING with stock ASKED (the saga may reserve any moment after this commits; recording it
+   * here spares a commit of its own per order), claimed by its creator ($6) for a lease of $7 ms.
    */
   static final String INSERT_ORDER = "INSERT INTO orders (id, user_id, items, status, idempotency_key, request_hash,"
-      + " stock_state) VALUES ($1, $2, $3, 'PENDING', $4, $5, 'ASKED') ON CONFLICT (idempotency_key) DO NOTHING"
-      + " RETURNING " + COLUMNS;
+      + " stock_state, claim, next_attempt_at) VALUES ($1, $2, $3, " + quoted(PENDING) + ", $4, $5, " + quoted(ASKED)
+      + ", $6, " + inMs(7) + ") ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + COLUMNS;
 
   static final String FIND_BY_KEY = "SELECT " + COLUMNS + " FROM orders WHERE idempotency_key = $1";
 
@@ -27,27 +51,65 @@ final class OrderSql {
   static final String LIST_BY_USER = "SELECT " + COLUMNS + " FROM orders WHERE user_id = $1 AND seq > $2"
       + " ORDER BY seq LIMIT $3";
 
-  /** A state change, only from the states it is allowed from; no row back means someone else moved it. */
-  static final String TRANSITION = "UPDATE orders SET status = $2, reason = $3, stock_state = $4,"
-      + " confirmed_at = CASE WHEN $2 = 'CONFIRMED' THEN now() ELSE confirmed_at END, updated_at = now()"
-      + " WHERE id = $1 AND status = ANY($5) AND stock_state = ANY($6) RETURNING " + COLUMNS;
+  /**
+   * Claims up to $3 orders that are due, for token $1 and a lease of $2 ms. Orders waiting for a service
+   * whose breaker is open here ($4) are left alone, unless a PENDING one has reached its give-up time
+   * ($5 ms after creation). A confirmed order whose window passed is claimed for its commit: from then
+   * on it can no longer be cancelled.
+   */
+  static final String CLAIM_DUE = "UPDATE orders SET claim = $1, next_attempt_at = " + inMs(2) + ","
+      + " stock_state = CASE WHEN status = " + quoted(CONFIRMED) + " AND stock_state = " + quoted(RESERVED)
+      + "   THEN " + quoted(COMMITTING) + " ELSE stock_state END"
+      + " WHERE id IN (SELECT id FROM orders WHERE next_attempt_at <= now()"
+      + "   AND (waiting_for IS NULL OR NOT (waiting_for = ANY($4))"
+      + "     OR (status = " + quoted(PENDING) + " AND created_at <= now() - make_interval(secs => $5::float8 / 1000)))"
+      + "   ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)"
+      + " RETURNING " + COLUMNS;
 
-  static final String SET_STOCK_STATE = "UPDATE orders SET stock_state = $3, updated_at = now()"
-      + " WHERE id = $1 AND stock_state = ANY($2) RETURNING " + COLUMNS;
+  /** PENDING to CONFIRMED with stock $3; claim $4 and next attempt in $5 ms (the window, or the commit's lease). */
+  static final String CONFIRM = "UPDATE orders SET status = " + quoted(CONFIRMED) + ", stock_state = $3, claim = $4,"
+      + " next_attempt_at = " + inMs(5) + ", waiting_for = NULL, attempts = 0, confirmed_at = now(), updated_at = now()"
+      + " WHERE id = $1 AND claim = $2 AND status = " + quoted(PENDING) + " RETURNING " + COLUMNS;
 
   /**
-   * Orders the saga still owes work: PENDING ones nobody has touched for $1 ms (their saga died),
-   * stock to release or a claimed commit left unfinished, and confirmed stock whose cancellation window
-   * of $2 ms has passed.
+   * Ends a PENDING order as $3 with reason $4; its stock (ASKED) is released next, under the same claim,
+   * within a lease of $5 ms.
    */
-  static final String UNFINISHED = "SELECT " + COLUMNS + " FROM orders"
-      + " WHERE (updated_at < now() - make_interval(secs => $1::float8 / 1000)"
-      + "   AND (status = 'PENDING'"
-      + "     OR (status IN ('REJECTED', 'CANCELLED') AND stock_state IN ('ASKED', 'RESERVED'))"
-      + "     OR (status = 'CONFIRMED' AND stock_state = 'COMMITTING')))"
-      + " OR (status = 'CONFIRMED' AND stock_state = 'RESERVED'"
-      + "   AND confirmed_at < now() - make_interval(secs => $2::float8 / 1000))"
-      + " ORDER BY updated_at LIMIT 100";
+  static final String END = "UPDATE orders SET status = $3, reason = $4, waiting_for = NULL, attempts = 0,"
+      + " next_attempt_at = " + inMs(5) + ", updated_at = now()"
+      + " WHERE id = $1 AND claim = $2 AND status = " + quoted(PENDING) + " RETURNING " + COLUMNS;
+
+  /**
+   * A PENDING order waits for service $4 at step $3 (attempts count the failures of that step): it lets
+   * go of its claim and is due again in $5 ms,
+   * but never later than its give-up time ($6 ms after creation). No row back when that time has
+   * passed (the order must end) or the claim was lost.
+   */
+  static final String WAIT = "UPDATE orders SET step = $3, waiting_for = $4,"
+      + " attempts = CASE WHEN step = $3 THEN attempts + 1 ELSE 1 END, claim = NULL,"
+      + " next_attempt_at = LEAST(" + inMs(5) + ", created_at + make_interval(secs => $6::float8 / 1000))"
+      + " WHERE id = $1 AND claim = $2 AND status = " + quoted(PENDING)
+      + " AND created_at > now() - make_interval(secs => $6::float8 / 1000) RETURNING " + COLUMNS;
+
+  /** A release or commit that inventory ($4) could not take now: due again in $3 ms. */
+  static final String STOCK_LATER = "UPDATE orders SET waiting_for = $4, attempts = attempts + 1, claim = NULL,"
+      + " next_attempt_at = " + inMs(3) + " WHERE id = $1 AND claim = $2 RETURNING " + COLUMNS;
+
+  /** Stock settled ($3 to $4): the saga owes this order nothing more. */
+  static final String SETTLE_STOCK = "UPDATE orders SET stock_state = $4, claim = NULL, next_attempt_at = NULL,"
+      + " waiting_for = NULL, attempts = 0, updated_at = now()"
+      + " WHERE id = $1 AND claim = $2 AND stock_state = ANY($3) RETURNING " + COLUMNS;
+
+  /**
+   * A customer's cancel, which takes the order over (new claim $2, lease $4 ms) from whoever drives it:
+   * a PENDING order at any time, a CONFIRMED one while its stock is reserved and its window ($5 ms)
+   * lasts. Its stock is released next.
+   */
+  static final String CANCEL = "UPDATE orders SET status = " + quoted(CANCELLED) + ", reason = $3, claim = $2,"
+      + " next_attempt_at = " + inMs(4) + ", waiting_for = NULL, attempts = 0, updated_at = now()"
+      + " WHERE id = $1 AND (status = " + quoted(PENDING) + " OR (status = " + quoted(CONFIRMED)
+      + "   AND stock_state = " + quoted(RESERVED) + " AND confirmed_at > now() - make_interval(secs => $5::float8 / 1000)))"
+      + " RETURNING " + COLUMNS;
 
   static final String INSERT_EVENT = "INSERT INTO outbox (event_id, address, payload) VALUES ($1, $2, $3)";
 
@@ -62,5 +124,9 @@ final class OrderSql {
 
   static final String NEXT_EVENTS = "SELECT seq, event_id, address, payload FROM outbox ORDER BY seq LIMIT $1";
 
-  static final String DELETE_EVENTS_UP_TO = "DELETE FROM outbox WHERE seq <= $1";
+  /**
+   * Deletes exactly the events published, by seq. Not "up to the last seq": an event with a lower seq
+   * whose transaction committed after the read would be deleted unpublished.
+   */
+  static final String DELETE_EVENTS = "DELETE FROM outbox WHERE seq = ANY($1)";
 }

@@ -1,10 +1,11 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.MeshError;
-import dev.mesh.common.PgErrors;
+import dev.mesh.db.PgErrors;
+import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.orders.OrderStates.Stock;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -17,6 +18,8 @@ import java.util.UUID;
 /**
  * Orders in PostgreSQL. Every state change and the event that announces it are written in one
  * transaction (the outbox), so an event is never lost nor published for a change that did not happen.
+ * Every saga write is guarded by the order's claim (see {@link OrderSql}): a method that returns null
+ * changed nothing, because the order had moved on or its claim had passed to another driver.
  */
 final class OrderStore {
 
@@ -32,10 +35,18 @@ final class OrderStore {
     this.outboxWritten = outboxWritten;
   }
 
-  /** A new PENDING order, or the one made before under the same idempotency key (422 if its body differs). */
-  Future<Created> create(OrderValidation.NewOrder request) {
+  static String newClaim() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * A new PENDING order claimed by its creator for {@code leaseMs}, or the one made before under the
+   * same idempotency key (422 if its body differs).
+   */
+  Future<Created> create(OrderValidation.NewOrder request, long leaseMs) {
     String id = UUID.randomUUID().toString();
-    Tuple params = Tuple.of(id, request.userId(), request.items(), request.idempotencyKey(), request.hash());
+    Tuple params = Tuple.of(id, request.userId(), request.items(), request.idempotencyKey(), request.hash(),
+        newClaim(), leaseMs);
     return pool.withTransaction(conn -> conn.preparedQuery(OrderSql.INSERT_ORDER).execute(params)
             .compose(rows -> {
               if (rows.size() == 0) {
@@ -77,15 +88,52 @@ final class OrderStore {
     return rows.map(OrderStore::all);
   }
 
-  /**
-   * Moves an order to {@code status} (with its event) if it is in one of {@code fromStatus} and its stock
-   * in one of {@code fromStock}; null when it was not (another saga or a cancel got there first).
-   */
-  Future<Order> transition(String id, String status, String reason, String stockState, List<String> fromStatus,
-      List<String> fromStock) {
-    Tuple params = Tuple.of(id, status, reason, stockState, fromStatus.toArray(String[]::new),
-        fromStock.toArray(String[]::new));
-    return pool.withTransaction(conn -> conn.preparedQuery(OrderSql.TRANSITION).execute(params)
+  /** Claims up to {@code limit} due orders for {@code claim} (see {@link OrderSql#CLAIM_DUE}). */
+  Future<List<Order>> claimDue(String claim, long leaseMs, int limit, List<String> openServices, long giveUpMs) {
+    return pool.preparedQuery(OrderSql.CLAIM_DUE)
+        .execute(Tuple.of(claim, leaseMs, limit, openServices.toArray(String[]::new), giveUpMs))
+        .map(OrderStore::all);
+  }
+
+  /** PENDING to CONFIRMED, with its event; the stock stays reserved ({@code nextMs}: the window) or is claimed for commit. */
+  Future<Order> confirm(Order order, Stock stock, String nextClaim, long nextMs) {
+    return withEvent(OrderSql.CONFIRM, Tuple.of(order.id(), order.claim(), stock.name(), nextClaim, nextMs));
+  }
+
+  /** PENDING to REJECTED or CANCELLED, with its event; the claim stays for the release that follows. */
+  Future<Order> end(Order order, Status status, String reason, long leaseMs) {
+    return withEvent(OrderSql.END, Tuple.of(order.id(), order.claim(), status.name(), reason, leaseMs));
+  }
+
+  /** The order waits for {@code service}; null if it must end instead (give-up time passed) or lost its claim. */
+  Future<Order> waitFor(Order order, SagaStep step, long delayMs, long giveUpMs) {
+    return pool.preparedQuery(OrderSql.WAIT)
+        .execute(Tuple.of(order.id(), order.claim(), step.name(), step.service(), delayMs, giveUpMs))
+        .map(OrderStore::single);
+  }
+
+  /** A release or commit inventory could not take now: due again in {@code delayMs}. */
+  Future<Order> stockLater(Order order, long delayMs) {
+    return pool.preparedQuery(OrderSql.STOCK_LATER)
+        .execute(Tuple.of(order.id(), order.claim(), delayMs, Downstream.INVENTORY))
+        .map(OrderStore::single);
+  }
+
+  /** The stock moved from one of {@code from} to {@code to}; nothing more is owed. */
+  Future<Order> settleStock(Order order, List<Stock> from, Stock to) {
+    String[] fromNames = from.stream().map(Stock::name).toArray(String[]::new);
+    return pool.preparedQuery(OrderSql.SETTLE_STOCK)
+        .execute(Tuple.of(order.id(), order.claim(), fromNames, to.name()))
+        .map(OrderStore::single);
+  }
+
+  /** A customer's cancel, taking the order over under a new claim; null when it cannot be cancelled. */
+  Future<Order> cancel(String id, String reason, long leaseMs, long cancelWindowMs) {
+    return withEvent(OrderSql.CANCEL, Tuple.of(id, newClaim(), reason, leaseMs, cancelWindowMs));
+  }
+
+  private Future<Order> withEvent(String sql, Tuple params) {
+    return pool.withTransaction(conn -> conn.preparedQuery(sql).execute(params)
             .compose(rows -> {
               Order order = single(rows);
               return order == null ? Future.succeededFuture((Order) null) : writeEvent(conn, order).map(order);
@@ -97,22 +145,10 @@ final class OrderStore {
         });
   }
 
-  /** Records what the saga did with the stock; null when the order's stock state was not one of {@code from}. */
-  Future<Order> setStockState(String id, List<String> from, String to) {
-    return pool.preparedQuery(OrderSql.SET_STOCK_STATE)
-        .execute(Tuple.of(id, from.toArray(String[]::new), to))
-        .map(OrderStore::single);
-  }
-
-  Future<List<Order>> unfinished(long staleMs, long cancelWindowMs) {
-    return pool.preparedQuery(OrderSql.UNFINISHED).execute(Tuple.of(staleMs, cancelWindowMs)).map(OrderStore::all);
-  }
-
   private static Future<Void> writeEvent(SqlClient conn, Order order) {
     String eventId = UUID.randomUUID().toString();
-    String address = "events.order." + (Order.PENDING.equals(order.status()) ? "created" : order.status().toLowerCase());
     return conn.preparedQuery(OrderSql.INSERT_EVENT)
-        .execute(Tuple.of(eventId, address, order.event(eventId)))
+        .execute(Tuple.of(eventId, order.status().eventAddress(), order.event(eventId)))
         .mapEmpty();
   }
 

@@ -1,29 +1,32 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
-import dev.mesh.common.Database;
 import dev.mesh.common.Endpoint;
-import dev.mesh.common.MeshService;
 import dev.mesh.common.contract.Schemas;
+import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
 /**
  * The order service on {@code mesh.orders}. The endpoint table below is the contract (docs/orders.md):
- * route, action, handler. The saga is in {@link OrderSaga}, its recovery in {@link OrderRecovery}, the
- * event relay in {@link OutboxRelay}.
+ * route, action, handler. The saga's steps are declared in {@link SagaStep} and driven by
+ * {@link OrderSaga}; the sweep that takes waiting and orphaned orders is {@link OrderRecovery}; every
+ * statement (and how instances share the database) is in {@link OrderSql}; the event relay is
+ * {@link OutboxRelay}.
  */
-public class OrderVerticle extends MeshService {
+public class OrderVerticle extends DatabaseService {
 
   public static final String CALL_TIMEOUT_MS = "ORDERS_CALL_TIMEOUT_MS";
   public static final String REPLY_WITHIN_MS = "ORDERS_REPLY_WITHIN_MS";
   public static final String CANCEL_WINDOW_MS = "ORDERS_CANCEL_WINDOW_MS";
   public static final String RECOVER_AFTER_MS = "ORDERS_RECOVER_AFTER_MS";
   public static final String SWEEP_INTERVAL_MS = "ORDERS_SWEEP_INTERVAL_MS";
+  public static final String GIVE_UP_AFTER_MS = "ORDERS_GIVE_UP_AFTER_MS";
+  public static final String RETRY_MIN_MS = "ORDERS_RETRY_MIN_MS";
+  public static final String RETRY_MAX_MS = "ORDERS_RETRY_MAX_MS";
   public static final String BREAKER_MAX_FAILURES = "ORDERS_BREAKER_MAX_FAILURES";
   public static final String BREAKER_RESET_MS = "ORDERS_BREAKER_RESET_MS";
 
-  private Database database;
   private OrderHandlers orders;
   private OutboxRelay relay;
   private OrderRecovery recovery;
@@ -38,18 +41,22 @@ public class OrderVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> {
-      database = db;
-      long cancelWindow = settings.getInt(CANCEL_WINDOW_MS, 60_000);
+    return openDatabase().onSuccess(db -> {
+      OrderSaga.Timing timing = new OrderSaga.Timing(
+          settings.getInt(RECOVER_AFTER_MS, 10_000),
+          settings.getInt(CANCEL_WINDOW_MS, 60_000),
+          settings.getInt(GIVE_UP_AFTER_MS, 60_000),
+          new Backoff(settings.getInt(RETRY_MIN_MS, 250), settings.getInt(RETRY_MAX_MS, 5000)));
       Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
           settings.getInt(BREAKER_RESET_MS, 5000));
+      Downstream downstream = new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000));
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);
       metrics = new OrderMetrics(vertx, db.pool());
-      OrderSaga saga = new OrderSaga(store, new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)),
-          cancelWindow, metrics);
-      orders = new OrderHandlers(vertx, store, saga, settings.getInt(REPLY_WITHIN_MS, 3000));
-      recovery = new OrderRecovery(store, saga, settings.getInt(RECOVER_AFTER_MS, 10_000), cancelWindow);
+      recovery = new OrderRecovery(vertx, store, downstream, timing);
+      OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn, metrics);
+      recovery.setSaga(saga);
+      orders = new OrderHandlers(vertx, store, saga, timing.leaseMs(), settings.getInt(REPLY_WITHIN_MS, 3000));
     });
   }
 
@@ -95,9 +102,12 @@ public class OrderVerticle extends MeshService {
   protected Future<?> cleanup() {
     vertx.cancelTimer(relayTimer);
     vertx.cancelTimer(sweepTimer);
+    if (recovery != null) {
+      recovery.stop();
+    }
     if (metrics != null) {
       metrics.stop();
     }
-    return database == null ? Future.succeededFuture() : database.close();
+    return super.cleanup();
   }
 }

@@ -57,18 +57,18 @@ final class OutboxRelay {
         return Future.succeededFuture(0); // another instance is relaying
       }
       return conn.query(OrderSql.RELAY_ASYNC_COMMIT).execute().compose(async -> conn.preparedQuery(OrderSql.NEXT_EVENTS).execute(Tuple.of(BATCH)).compose(rows -> {
-        long last = -1;
+        if (rows.size() == 0) {
+          return Future.succeededFuture(0);
+        }
+        Long[] published = new Long[rows.size()];
+        int i = 0;
         for (Row row : rows) {
           Object payload = row.getValue("payload");
           vertx.eventBus().publish(row.getString("address"),
               payload instanceof JsonObject json ? json : new JsonObject(String.valueOf(payload)));
-          last = row.getLong("seq");
+          published[i++] = row.getLong("seq");
         }
-        if (last < 0) {
-          return Future.succeededFuture(0);
-        }
-        int published = rows.size();
-        return conn.preparedQuery(OrderSql.DELETE_EVENTS_UP_TO).execute(Tuple.of(last)).map(published);
+        return conn.preparedQuery(OrderSql.DELETE_EVENTS).execute(Tuple.of((Object) published)).map(published.length);
       }));
     }));
   }

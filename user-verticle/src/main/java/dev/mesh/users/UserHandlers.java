@@ -2,8 +2,8 @@ package dev.mesh.users;
 
 import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
-import dev.mesh.common.PgErrors;
 import dev.mesh.common.Reply;
+import dev.mesh.db.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,10 +1,9 @@
 package dev.mesh.users;
 
-import dev.mesh.common.Database;
 import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
-import dev.mesh.common.MeshService;
 import dev.mesh.common.contract.Schemas;
+import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -12,9 +11,8 @@ import java.util.List;
  * The users service on {@code mesh.users}. The endpoint table below is the whole contract: route, action,
  * handler (see docs/users.md).
  */
-public class UserVerticle extends MeshService {
+public class UserVerticle extends DatabaseService {
 
-  private Database database;
   private UserHandlers handlers;
 
   @Override
@@ -24,8 +22,7 @@ public class UserVerticle extends MeshService {
 
   @Override
   protected Future<?> prepare() {
-    return Database.open(vertx, settings, name()).onSuccess(db -> {
-      database = db;
+    return openDatabase().onSuccess(db -> {
       handlers = new UserHandlers(new UserStore(db.pool()), new UserEvents(vertx));
     });
   }
@@ -52,10 +49,5 @@ public class UserVerticle extends MeshService {
         Endpoint.delete("/api/users/:id", "delete", handlers::deleteUser)
             .summary("Delete a user").responds(200, "the deleted user, with deleted: true")
             .responds(404, "no such user"));
-  }
-
-  @Override
-  protected Future<?> cleanup() {
-    return database == null ? Future.succeededFuture() : database.close();
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.Status;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * a second gateway answers its own browsers with its own view.
  *
  * <p>Shape: {@code {"at":…, "cluster":{"joined":true,"node":"…","members":4},
- * "services":[{"name":"inventory","breaker":"CLOSED","instances":[{"instance":"…","node":"…","version":"…"}]}]}}.
+ * "services":[{"name":"inventory","breaker":"CLOSED","instances":[{"instance":"…","node":"…","version":"…"}],
+ * "down":[{"instance":"…","node":"…","version":"…","reason":"…"}]}], "gateways":[{"url":"…","node":"…"}]}}}.
+ * {@code instances} are those serving; {@code down} those that marked themselves unable to (e.g. their
+ * database is unreachable).
  */
 final class MeshStatus {
 
@@ -75,34 +79,50 @@ final class MeshStatus {
   }
 
   Future<JsonObject> snapshot() {
-    return registry.records().map(this::describe);
+    return registry.allRecords().map(this::describe);
   }
 
   private JsonObject describe(List<Record> records) {
     Map<String, JsonArray> instances = new TreeMap<>();
+    Map<String, JsonArray> down = new TreeMap<>();
+    JsonArray gateways = new JsonArray();
     // services the gateway knows stay listed with no instance: a service going away stays visible
     new TreeSet<>(table.services().keySet()).forEach(name -> instances.put(name, new JsonArray()));
     for (Record record : records) {
+      JsonObject metadata = record.getMetadata() == null ? new JsonObject() : record.getMetadata();
+      if (Registry.GATEWAY_TYPE.equals(record.getType())) {
+        gateways.add(new JsonObject().put("url", record.getLocation().getString("url"))
+            .put("node", metadata.getString(Registry.NODE)));
+        continue;
+      }
       if (!Registry.TYPE.equals(record.getType())) {
         continue;
       }
-      JsonObject metadata = record.getMetadata() == null ? new JsonObject() : record.getMetadata();
-      instances.computeIfAbsent(record.getName(), name -> new JsonArray()).add(new JsonObject()
+      JsonObject instance = new JsonObject()
           .put("instance", metadata.getString(Registry.INSTANCE))
           .put("node", metadata.getString(Registry.NODE))
-          .put("version", metadata.getString(Registry.VERSION)));
+          .put("version", metadata.getString(Registry.VERSION));
+      if (record.getStatus() == Status.UP) {
+        instances.computeIfAbsent(record.getName(), name -> new JsonArray()).add(instance);
+      } else {
+        instances.computeIfAbsent(record.getName(), name -> new JsonArray());
+        down.computeIfAbsent(record.getName(), name -> new JsonArray())
+            .add(instance.put("reason", metadata.getString(Registry.REASON)));
+      }
     }
     JsonArray services = new JsonArray();
     instances.forEach((name, list) -> services.add(new JsonObject()
         .put("name", name)
         .put("breaker", breakers.state(name).name())
-        .put("instances", list)));
+        .put("instances", list)
+        .put("down", down.getOrDefault(name, new JsonArray()))));
     return new JsonObject()
         .put("at", System.currentTimeMillis())
         .put("cluster", new JsonObject()
             .put("joined", Cluster.joined(vertx))
             .put("node", Cluster.nodeId(vertx))
             .put("members", Cluster.members(vertx).size()))
-        .put("services", services);
+        .put("services", services)
+        .put("gateways", gateways);
   }
 }

@@ -10,6 +10,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,12 +25,17 @@ import java.util.Map;
  */
 public final class EventBusUpstream implements Upstream {
 
+  private static final int NO_HANDLER_ATTEMPTS = 4;
+  private static final long NO_HANDLER_BACKOFF_MS = 50;
+
   private final Vertx vertx;
+  private final RouteTable table;
   private final long timeoutMs;
   private final Expander expander;
 
-  public EventBusUpstream(Vertx vertx, Breakers breakers, long timeoutMs) {
+  public EventBusUpstream(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs) {
     this.vertx = vertx;
+    this.table = table;
     this.timeoutMs = timeoutMs;
     this.expander = new Expander(vertx, breakers, timeoutMs);
   }
@@ -48,7 +55,7 @@ public final class EventBusUpstream implements Upstream {
     DeliveryOptions delivery = caller.addTo(new DeliveryOptions()
         .addHeader(MeshService.ACTION_HEADER, route.action())
         .setSendTimeout(timeoutMs));
-    return vertx.eventBus().<Object>request(route.address(), input, delivery).compose(reply -> {
+    return request(route.service(), route.address(), input, delivery, 1).compose(reply -> {
       if (expansions.isEmpty() || !(reply.body() instanceof JsonObject body)) {
         respond(ctx, reply);
         return Future.succeededFuture();
@@ -58,6 +65,23 @@ public final class EventBusUpstream implements Upstream {
         respond(ctx, reply);
         return Future.succeededFuture();
       });
+    });
+  }
+
+  /**
+   * The request, sent again when it reached no handler while the registry still lists instances: an
+   * instance that stops (scale-in, rolling restart) or withdraws (database down) has left the address
+   * before the others' view of it caught up. No handler ran, so sending again is safe for any action.
+   */
+  private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
+      int attempt) {
+    return vertx.eventBus().<Object>request(address, input, delivery).recover(failure -> {
+      boolean noHandler = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+      if (!noHandler || attempt >= NO_HANDLER_ATTEMPTS || table.instances(service) == 0) {
+        return Future.failedFuture(failure);
+      }
+      return vertx.timer(NO_HANDLER_BACKOFF_MS * attempt)
+          .compose(t -> request(service, address, input, delivery, attempt + 1));
     });
   }
 

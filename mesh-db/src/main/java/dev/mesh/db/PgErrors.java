@@ -1,5 +1,6 @@
-package dev.mesh.common;
+package dev.mesh.db;
 
+import dev.mesh.common.MeshError;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 
