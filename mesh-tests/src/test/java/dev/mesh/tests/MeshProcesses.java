@@ -42,6 +42,11 @@ final class MeshProcesses implements AutoCloseable {
   final Tokens tokens;
   private final String operator;
 
+  /** The value of {@code Authorization} that carries the operator's token (every role), for clients of a test's own. */
+  String operator() {
+    return operator;
+  }
+
   /** The value of {@code Authorization} to send no credential at all: {@code post(path, body, AUTHORIZATION, ANONYMOUS)}. */
   static final String AUTHORIZATION = "Authorization";
   static final String ANONYMOUS = "";
@@ -136,11 +141,11 @@ final class MeshProcesses implements AutoCloseable {
         .get(0).trim());
   }
 
-  /** A GET to any gateway of this mesh, e.g. a second one on a port of its own. */
+  /** A GET to any gateway of this mesh, e.g. a second one on a port of its own (same data dir: same key). */
   HttpResponse<String> getAt(String gatewayUrl, String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(Duration.ofSeconds(10))
-        .GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(Duration.ofSeconds(10))
+        .GET();
+    return http.send(authorize(request, null).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**
