@@ -3,11 +3,11 @@ package dev.mesh.gateway.browser;
 import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.edge.PageHeaders;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
@@ -50,8 +50,8 @@ public final class BrowserEdge {
     router.route("/eventbus/*").handler(origins);
     router.route("/eventbus/*").subRouter(bridge.router());
     // a wildcard route serves paths relative to its prefix: /dashboard/app.js is webroot/dashboard/app.js
-    router.get("/").handler(BrowserEdge::securityHeaders).handler(files("webroot"));
-    router.get("/dashboard/*").handler(BrowserEdge::securityHeaders).handler(files("webroot/dashboard"));
+    router.get("/").handler(PageHeaders.withPolicy(CONTENT_SECURITY_POLICY)).handler(files("webroot"));
+    router.get("/dashboard/*").handler(PageHeaders.withPolicy(CONTENT_SECURITY_POLICY)).handler(files("webroot/dashboard"));
   }
 
   private static StaticHandler files(String root) {
@@ -62,13 +62,5 @@ public final class BrowserEdge {
 
   public Future<Void> stop() {
     return Future.join(status.stop(), orders.stop()).mapEmpty();
-  }
-
-  private static void securityHeaders(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer");
-    ctx.next();
   }
 }

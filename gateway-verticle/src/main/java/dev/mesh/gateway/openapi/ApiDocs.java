@@ -1,6 +1,7 @@
 package dev.mesh.gateway.openapi;
 
 import dev.mesh.common.MeshService;
+import dev.mesh.gateway.edge.PageHeaders;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -31,7 +32,7 @@ public final class ApiDocs {
   public void mount(Router router) {
     router.get("/openapi.json").handler(this::document);
     // "/docs/*" also matches "/docs": send that to "/docs/" so the page's relative world is its folder
-    router.get("/docs/*").handler(ApiDocs::toFolder).handler(ApiDocs::securityHeaders)
+    router.get("/docs/*").handler(ApiDocs::toFolder).handler(PageHeaders.withPolicy(CONTENT_SECURITY_POLICY))
         .handler(StaticHandler.create("webroot/docs")
         .setCachingEnabled(false)
         .setDirectoryListing(false));
@@ -48,13 +49,5 @@ public final class ApiDocs {
     } else {
       ctx.next();
     }
-  }
-
-  private static void securityHeaders(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer");
-    ctx.next();
   }
 }
