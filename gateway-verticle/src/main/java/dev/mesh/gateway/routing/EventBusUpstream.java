@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Java service of the mesh: the request becomes the action's input (JSON body plus path and query
@@ -25,8 +26,10 @@ import java.util.Map;
  */
 public final class EventBusUpstream implements Upstream {
 
-  private static final int NO_HANDLER_ATTEMPTS = 4;
+  /** How long a request that reached no handler is sent again while the registry lists instances. */
+  private static final long NO_HANDLER_WINDOW_MS = 3_000;
   private static final long NO_HANDLER_BACKOFF_MS = 50;
+  private static final long NO_HANDLER_MAX_BACKOFF_MS = 250;
 
   private final Vertx vertx;
   private final RouteTable table;
@@ -71,17 +74,27 @@ public final class EventBusUpstream implements Upstream {
   /**
    * The request, sent again when it reached no handler while the registry still lists instances: an
    * instance that stops (scale-in, rolling restart) or withdraws (database down) has left the address
-   * before the others' view of it caught up. No handler ran, so sending again is safe for any action.
+   * before the others' view of it caught up, and a new instance's record can reach this gateway before
+   * its subscription does (both travel the cluster on their own). No handler ran, so sending again is
+   * safe for any action; it stops after {@value #NO_HANDLER_WINDOW_MS} ms, within the request's timeout.
    */
   private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
       int attempt) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+        Math.min(NO_HANDLER_WINDOW_MS, timeoutMs / 2));
+    return request(service, address, input, delivery, attempt, deadline);
+  }
+
+  private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
+      int attempt, long deadline) {
     return vertx.eventBus().<Object>request(address, input, delivery).recover(failure -> {
       boolean noHandler = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
-      if (!noHandler || attempt >= NO_HANDLER_ATTEMPTS || table.instances(service) == 0) {
+      long backoff = Math.min(NO_HANDLER_BACKOFF_MS * attempt, NO_HANDLER_MAX_BACKOFF_MS);
+      boolean inWindow = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) < deadline;
+      if (!noHandler || !inWindow || table.instances(service) == 0) {
         return Future.failedFuture(failure);
       }
-      return vertx.timer(NO_HANDLER_BACKOFF_MS * attempt)
-          .compose(t -> request(service, address, input, delivery, attempt + 1));
+      return vertx.timer(backoff).compose(t -> request(service, address, input, delivery, attempt + 1, deadline));
     });
   }
 
