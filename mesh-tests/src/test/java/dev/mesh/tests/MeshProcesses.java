@@ -71,22 +71,10 @@ final class MeshProcesses implements AutoCloseable {
   }
 
   Process start(String service) throws IOException {
-    Path jar = root.resolve(service).resolve("target").resolve(service + ".jar");
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: run mvn -B verify from the repository root");
-    }
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-jar", jar.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
-    builder.environment().putAll(env);
-    if (healthPorts.containsKey(service)) {
-      builder.environment().put("MESH_HEALTH_PORT", Integer.toString(healthPorts.get(service)));
-    }
-    Process process = builder.start();
-    processes.put(service, process);
-    return process;
+    Map<String, String> health = healthPorts.containsKey(service)
+        ? Map.of("MESH_HEALTH_PORT", Integer.toString(healthPorts.get(service)))
+        : Map.of();
+    return startInstance(service, service, health);
   }
 
   /**
