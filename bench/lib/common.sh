@@ -48,11 +48,22 @@ stop_bg() {
   rm -f "$RUN_DIR/$name.pid"
 }
 
+# The mesh is secure by default: every call the bench makes carries an admin's token, minted once with
+# the bench mesh's own key (./mesh token; MESH_VAR_DIR is the bench's). The wrk scripts read BENCH_TOKEN.
+bench_token() {
+  if [[ -z "${BENCH_TOKEN:-}" ]]; then
+    BENCH_TOKEN=$(./mesh token --sub bench --roles admin --ttl 6h) || die "./mesh token failed"
+    export BENCH_TOKEN
+  fi
+  echo "$BENCH_TOKEN"
+}
+
 # wait_http <url> <seconds> [expected status]: polls until the URL answers the status (200 by default)
 wait_http() {
-  local url=$1 seconds=$2 expected=${3:-200} start=$SECONDS
+  local url=$1 seconds=$2 expected=${3:-200} start=$SECONDS auth=()
+  [[ -n "${BENCH_TOKEN:-}" ]] && auth=(-H "Authorization: Bearer $BENCH_TOKEN")
   while ((SECONDS - start < seconds)); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" == "$expected" ]] && return 0
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "${auth[@]}" "$url" || true)" == "$expected" ]] && return 0
     sleep 0.3
   done
   return 1

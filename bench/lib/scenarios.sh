@@ -79,8 +79,10 @@ start_proxy_peers() {
   start_express
   wait_http "http://127.0.0.1:$EXPRESS_PORT/api/bench/constant" 30 || die "the Express gateway did not start: $(tail "$LOG_DIR/express.log")"
   # the gateway's route: the same constant backend, registered through the HTTP bridge as a foreign
-  # service; its health URL (polled by the gateway) keeps it alive for the whole run
+  # service; its health URL (polled by the gateway) keeps it alive for the whole run. The route is
+  # authenticated (the default), so the gateway checks the bench's token on every request.
   local answer
+  bench_token >/dev/null
   answer=$(curl -s --max-time 10 -X POST "$GATEWAY/bridge/services" \
     -H "Authorization: Bearer ${BRIDGE_SECRET:-mesh-dev-secret}" -H 'Content-Type: application/json' \
     -d "{\"name\":\"bench\",\"baseUrl\":\"http://127.0.0.1:$BACKEND_PORT\",\"healthUrl\":\"http://127.0.0.1:$BACKEND_PORT/\",\"routes\":[{\"method\":\"GET\",\"path\":\"/api/bench/constant\"}]}")
@@ -142,9 +144,10 @@ USER_IDS=$VAR/user-ids.txt
 
 create_users() {
   local count=$1 i answer id
+  bench_token >/dev/null # minted once, here in the main shell, so the calls below reuse it
   : >"$USER_IDS"
   for i in $(seq 1 "$count"); do
-    answer=$(curl -s --max-time 10 -X POST -H 'Content-Type: application/json' \
+    answer=$(curl -s --max-time 10 -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $(bench_token)" \
       -d "{\"email\":\"bench-$$-$i@example.org\",\"name\":\"Bench User $i\"}" "$GATEWAY/api/users" || true)
     id=$(sed -nE 's/.*"id" *: *"([^"]+)".*/\1/p' <<<"$answer")
     [[ -n "$id" ]] || { say "could not create a user: $answer"; return 1; }
@@ -189,10 +192,11 @@ SAGA_DB=bench_saga
 
 create_products() {
   local count=$1 i answer
+  bench_token >/dev/null
   : >"$SKUS"
   for i in $(seq 1 "$count"); do
     answer=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/json' \
-      -d "{\"sku\":\"bench-sku-$i\",\"name\":\"Bench product $i\",\"priceCents\":100,\"available\":1000000000}" \
+      -H "Authorization: Bearer $(bench_token)" -d "{\"sku\":\"bench-sku-$i\",\"name\":\"Bench product $i\",\"priceCents\":100,\"available\":1000000000}" \
       "$GATEWAY/api/inventory/products" || true)
     [[ "$answer" == 201 ]] || { say "could not create a product: HTTP $answer"; return 1; }
     echo "bench-sku-$i" >>"$SKUS"

@@ -26,6 +26,7 @@ function request()
     ["Content-Type"] = "application/json",
     -- thread_tag is set per thread by report.lua's setup, so keys never collide across threads
     ["Idempotency-Key"] = run .. "-" .. (thread_tag or "1") .. "-" .. counter,
+    ["Authorization"] = "Bearer " .. (os.getenv("BENCH_TOKEN") or ""),
   }
   return wrk.format("POST", "/api/orders", headers, body)
 end

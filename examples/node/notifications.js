@@ -13,7 +13,9 @@
 const http = require('node:http');
 
 const GATEWAY = process.env.MESH_GATEWAY || 'http://127.0.0.1:8080';
-const AUTH = { Authorization: 'Bearer ' + (process.env.BRIDGE_SECRET || 'mesh-dev-secret') };
+const SECRET = process.env.BRIDGE_SECRET || 'mesh-dev-secret';
+let credential = null; // its own, from the registration answer; the bootstrap secret only registers
+const auth = (registering) => ({ Authorization: 'Bearer ' + (registering || !credential ? SECRET : credential) });
 const PORT = Number(process.env.PORT || 9102);
 const log = (...args) => console.log(new Date().toISOString(), 'notifications', ...args);
 
@@ -21,7 +23,7 @@ const log = (...args) => console.log(new Date().toISOString(), 'notifications', 
 async function bridge(method, path, body) {
   const response = await fetch(GATEWAY + path, {
     method,
-    headers: { ...AUTH, 'Content-Type': 'application/json' },
+    headers: { ...auth(method === 'POST' && path === '/bridge/services'), 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -58,7 +60,7 @@ function listen(addresses) {
   return new Promise((subscribed) => {
     const connect = async () => {
       try {
-        const response = await fetch(`${GATEWAY}/bridge/events?address=${addresses.join(',')}`, { headers: AUTH });
+        const response = await fetch(`${GATEWAY}/bridge/events?address=${addresses.join(',')}`, { headers: auth(false) });
         if (response.status !== 200) throw new Error(`stream refused: ${response.status} ${await response.text()}`);
         let buffer = '';
         for await (const chunk of response.body) {
@@ -120,6 +122,7 @@ async function join(baseUrl) {
         addresses: ['mesh.notifications'],
       });
       if (status !== 201) throw Object.assign(new Error(`registration refused: ${status} ${JSON.stringify(body)}`), { fatal: true });
+      credential = body.credential;
       log('joined the mesh as', body.id);
       return body.id;
     } catch (e) {

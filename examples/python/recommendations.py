@@ -35,10 +35,15 @@ log = logging.getLogger("recommendations")
 current = threading.local()
 
 
+credential = None  # its own, from the registration answer; the bootstrap secret only registers
+
+
 def bridge(method, path, body=None):
     """One call to the gateway's bridge; returns (HTTP status, JSON answer)."""
     data = None if body is None else json.dumps(body).encode()
-    headers = {"Authorization": "Bearer " + SECRET, "Content-Type": "application/json"}
+    registering = method == "POST" and path == "/bridge/services"
+    token = SECRET if registering or credential is None else credential
+    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
     if getattr(current, "traceparent", None):
         headers["traceparent"] = current.traceparent  # the call joins the trace of the request
     request = urllib.request.Request(GATEWAY + path, data=data, method=method, headers=headers)
@@ -126,6 +131,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def join(base_url):
     """Registers with the gateway, waiting for it if it is not up yet; returns the service id."""
+    global credential
     registration = {
         "name": "recommendations",
         "baseUrl": base_url,
@@ -142,6 +148,7 @@ def join(base_url):
             continue
         if status != 201:
             sys.exit("registration refused: %s %s" % (status, answer))
+        credential = answer["credential"]
         log.info("joined the mesh as %s", answer["id"])
         return answer["id"]
 

@@ -59,10 +59,13 @@ async function shoot(name) {
   }
 }
 
+// the API is secure by default: the test's calls go as the operator, with the token the Java side minted
+const authorization = process.env.MESH_TOKEN ? { Authorization: `Bearer ${process.env.MESH_TOKEN}` } : {};
+
 async function api(method, path, body, headers = {}) {
   const response = await fetch(gateway + path, {
     method,
-    headers: { 'Content-Type': 'application/json', ...headers },
+    headers: { 'Content-Type': 'application/json', ...authorization, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });

@@ -9,11 +9,16 @@ import dev.mesh.common.Registry;
 import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
+import dev.mesh.gateway.auth.TokenSettings;
+import dev.mesh.gateway.auth.TokenVerifier;
 import dev.mesh.gateway.edge.EdgeServer;
-import dev.mesh.gateway.edge.RequestBodies;
 import dev.mesh.gateway.observe.RequestObserver;
 import dev.mesh.gateway.observe.ServiceGauges;
-import dev.mesh.gateway.routing.ApiForwarder;
+import dev.mesh.gateway.pipeline.ApiPipeline;
+import dev.mesh.gateway.pipeline.RateLimit;
+import dev.mesh.gateway.ratelimit.ClusterRateLimiter;
+import dev.mesh.gateway.ratelimit.RateLimitSettings;
+import dev.mesh.gateway.routing.EventBusUpstream;
 import dev.mesh.gateway.routing.RouteTable;
 import dev.mesh.gateway.openapi.ApiDocs;
 import io.vertx.core.Future;
@@ -38,8 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP edge of the mesh. Routes: {@code GET /health}, {@code GET /ready}, {@code GET /metrics}
- * (Prometheus), {@code /api/*}
- * forwarded by {@link ApiForwarder} along the routes the services published in the registry, and
+ * (Prometheus), {@code /api/*} through the {@link ApiPipeline} along the routes the services published
+ * in the registry, and
  * {@code /bridge/*}, where services in other languages join the mesh ({@link Bridge}).
  */
 public class GatewayVerticle extends VerticleBase {
@@ -66,6 +71,9 @@ public class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Bridge bridge;
   private BrowserEdge browsers;
+  private TokenVerifier tokens;
+  private RateLimitSettings limits;
+  private ClusterRateLimiter limiter;
   private final String instanceId = UUID.randomUUID().toString();
   private ServiceGauges serviceGauges;
   private final AtomicLong refreshes = new AtomicLong();
@@ -84,13 +92,18 @@ public class GatewayVerticle extends VerticleBase {
     timeoutMs = settings.getInt(REQUEST_TIMEOUT_MS, 5000);
     bodyLimit = settings.getInt(BODY_LIMIT, 64 * 1024);
     browsers = new BrowserEdge(vertx, settings, registry, table, breakers, timeoutMs);
-    bridge = new Bridge(vertx, settings, registry, timeoutMs);
+    limits = RateLimitSettings.from(settings);
+    limiter = limits.enabled() ? new ClusterRateLimiter(vertx, limits) : null;
+    bridge = new Bridge(vertx, settings, registry, timeoutMs, limits.enabled()
+        ? new RateLimit(limiter, limits, RateLimitSettings.BRIDGE) : RoutingContext::next);
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
     String host = settings.get(HOST, "127.0.0.1");
     int port = settings.getInt(PORT, 8080);
     return registryChanges.completion()
+        .compose(v -> TokenVerifier.create(vertx, TokenSettings.from(settings)))
+        .onSuccess(verifier -> tokens = verifier)
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
         .compose(v -> browsers.start())
@@ -113,6 +126,9 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // the bridge unpublishes its foreign services' records, so it stops while the registry is open
+    if (tokens != null) {
+      tokens.close();
+    }
     return bridge.stop().eventually(registry::unpublishAll).eventually(() -> {
       registry.close();
       return browsers.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close());
@@ -127,9 +143,8 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(ctx -> MeshMetrics.scrape(vertx, ctx.request()));
     router.get("/ready").handler(this::ready);
-    router.route("/api/*")
-        .handler(new RequestBodies(bodyLimit))
-        .handler(new ApiForwarder(vertx, table, breakers, timeoutMs, bridge.routeProxy()));
+    new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit,
+        new EventBusUpstream(vertx, table, breakers, timeoutMs), bridge.routeProxy()).mount(router, "/api/*");
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus

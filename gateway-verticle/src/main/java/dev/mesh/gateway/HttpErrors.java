@@ -51,6 +51,8 @@ public final class HttpErrors {
     MeshError error = switch (status) {
       case 400 -> MeshError.badRequest(ctx.failure() == null ? "the request could not be read"
           : "the request could not be read: " + ClientFaults.abbreviate(ctx.failure().getMessage()));
+      case 401 -> MeshError.unauthorized("a valid credential is needed");
+      case 403 -> MeshError.forbidden("not allowed");
       case 404 -> MeshError.notFound("no route for " + ctx.request().method() + " "
           + ClientFaults.abbreviate(ctx.request().path()));
       case 405 -> new MeshError(405, "method_not_allowed", ctx.request().method() + " is not allowed here", null);

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.Reply;
 import dev.mesh.common.contract.Schemas;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
+import dev.mesh.common.testing.Tokens;
 import dev.mesh.gateway.bridge.BridgeSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -67,7 +69,7 @@ class ApiDocumentTest {
         }).summary("Make a thing").body(THING).responds(201, "the thing").responds(409, "it exists"),
         Endpoint.get("/api/shop/things/:id", "get", input -> Future.succeededFuture(Reply.ok(input)))
             .withExpansion("owner", "ownerId", "mesh.users", "get", "id", "owner"),
-        Endpoint.get("/api/shop/things", "list", input -> Future.succeededFuture(Reply.ok(input)))
+        Endpoint.get("/api/shop/things", "list", input -> Future.succeededFuture(Reply.ok(input))).open()
             .query("limit", "page size", Schemas.wholeNumber(1, 50)),
         Endpoint.post("/api/shop/notes", "note", input -> Future.succeededFuture(Reply.ok(input)))
             .withHeader("Idempotency-Key", "key"))), new DeploymentOptions().setConfig(cluster.settings())));
@@ -93,7 +95,10 @@ class ApiDocumentTest {
     assertEquals("Make a thing", create.getString("summary"));
     assertEquals(THING, create.getJsonObject("requestBody").getJsonObject("content")
         .getJsonObject("application/json").getJsonObject("schema"), "the schema is published as the service wrote it");
-    assertEquals(Set.of("201", "400", "409", "413", "503", "504"), create.getJsonObject("responses").fieldNames());
+    assertEquals(Set.of("201", "400", "401", "403", "409", "413", "429", "503", "504"),
+        create.getJsonObject("responses").fieldNames());
+    assertEquals(new JsonArray().add(new JsonObject().put("bearer", new JsonArray())), create.getJsonArray("security"),
+        "a route that declares no policy needs a bearer token");
     assertEquals("#/components/schemas/Error", create.getJsonObject("responses").getJsonObject("409")
         .getJsonObject("content").getJsonObject("application/json").getJsonObject("schema").getString("$ref"));
 
@@ -103,6 +108,13 @@ class ApiDocumentTest {
     assertEquals(Set.of("limit:query"), parameters(paths.getJsonObject("/api/shop/things").getJsonObject("get")));
     assertEquals(Set.of("Idempotency-Key:header"), parameters(paths.getJsonObject("/api/shop/notes").getJsonObject("post")));
     assertEquals("shop.info", paths.getJsonObject("/api/shop/info").getJsonObject("get").getString("operationId"));
+    JsonObject list = paths.getJsonObject("/api/shop/things").getJsonObject("get");
+    assertEquals(new JsonArray(), list.getJsonArray("security"), "a public route needs no credential");
+    assertEquals(Set.of("200", "400", "429", "503", "504"), list.getJsonObject("responses").fieldNames());
+    JsonObject bearer = document.getJsonObject("components").getJsonObject("securitySchemes").getJsonObject("bearer");
+    assertEquals("http", bearer.getString("type"));
+    assertEquals("bearer", bearer.getString("scheme"));
+    assertEquals("JWT", bearer.getString("bearerFormat"));
     assertNotNull(document.getJsonObject("components").getJsonObject("schemas").getJsonObject("Error"));
 
     OpenAPIContract contract = TestCluster.await(OpenAPIContract.from(gatewayNode, document));
@@ -147,7 +159,9 @@ class ApiDocumentTest {
 
     HttpResponse<String> listed = send("GET", "/api/shop/things?limit=7&colour=red", null);
     assertEquals(200, listed.statusCode(), listed.body());
-    assertEquals(new JsonObject().put("limit", "7").put("colour", "red"), new JsonObject(listed.body()),
+    JsonObject input = new JsonObject(listed.body());
+    input.remove(Caller.FIELD); // the verified caller, which MeshService adds to every edge call
+    assertEquals(new JsonObject().put("limit", "7").put("colour", "red"), input,
         "the service still gets query values as strings, undeclared ones too");
   }
 
@@ -182,7 +196,9 @@ class ApiDocumentTest {
   private static HttpResponse<String> send(String method, String path, String body) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(10))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json").build();
+        .header("Content-Type", "application/json")
+        .header("Authorization", Tokens.bearer(cluster.tokens().admin())) // the API is secure by default
+        .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -3,11 +3,13 @@ package dev.mesh.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
+import dev.mesh.common.testing.Tokens;
 import dev.mesh.gateway.bridge.BridgeSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -71,7 +73,9 @@ class GatewayRoutingTest {
         Endpoint.get("/api/echo/items/:id", "show", input -> Future.succeededFuture(Reply.ok(input))))));
 
     HttpResponse<String> routed = eventually(() -> get("/api/echo/items/7?color=red"), r -> r.statusCode() == 200);
-    assertEquals(new JsonObject().put("id", "7").put("color", "red"), new JsonObject(routed.body()),
+    JsonObject echoed = new JsonObject(routed.body());
+    assertEquals("admin", ((JsonObject) echoed.remove(Caller.FIELD)).getString("sub"), "the verified caller comes along");
+    assertEquals(new JsonObject().put("id", "7").put("color", "red"), echoed,
         "path and query parameters reach the action as fields");
     JsonObject info = new JsonObject(get("/api/echo/info").body());
     assertEquals("echo", info.getString("service"));
@@ -154,7 +158,7 @@ class GatewayRoutingTest {
     eventually(() -> get("/api/shop/info"), r -> r.statusCode() == 200);
 
     HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/shop/orders"))
-        .header("Idempotency-Key", "key-1").POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build(),
+        .header("Idempotency-Key", "key-1").header("Authorization", admin()).POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(201, created.statusCode(), created.body());
     assertEquals("key-1", new JsonObject(created.body()).getString("idempotencyKey"));
@@ -197,14 +201,19 @@ class GatewayRoutingTest {
     assertTrue(!body.getString("message", "").isEmpty(), "the error says why");
   }
 
+  /** Every call here is the operator's: what routes may refuse is SecurityTest's subject. */
+  static String admin() {
+    return Tokens.bearer(cluster.tokens().admin());
+  }
+
   static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(gateway + path)).GET().build(),
+    return http.send(HttpRequest.newBuilder(URI.create(gateway + path)).header("Authorization", admin()).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(gateway + path))
-        .header("Content-Type", "application/json")
+        .header("Content-Type", "application/json").header("Authorization", admin())
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 

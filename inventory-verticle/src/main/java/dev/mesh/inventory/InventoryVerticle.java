@@ -1,5 +1,6 @@
 package dev.mesh.inventory;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.common.contract.Schemas;
@@ -34,34 +35,36 @@ public class InventoryVerticle extends DatabaseService {
   @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/inventory/products", "create", products::createProduct)
+        Endpoint.post("/api/inventory/products", "create", products::createProduct).requireRoles(Caller.ADMIN)
             .summary("Create a product with its initial stock").body(InventorySchemas.NEW_PRODUCT)
             .responds(201, "the new product").responds(409, "a product with this sku exists"),
-        Endpoint.get("/api/inventory/products/:sku", "get", products::getProduct)
+        Endpoint.get("/api/inventory/products/:sku", "get", products::getProduct).open()
             .summary("Read a product and its stock").responds(200, "the product")
             .responds(404, "no such product"),
-        Endpoint.get("/api/inventory/products", "list", products::listProducts)
+        Endpoint.get("/api/inventory/products", "list", products::listProducts).open()
             .summary("List products by sku, a page at a time")
             .query("limit", "page size (default " + InventoryValidation.PAGE_DEFAULT + ")",
                 Schemas.wholeNumber(1, InventoryValidation.PAGE_MAX))
             .query("after", "the 'next' cursor of the previous page", Schemas.string())
             .responds(200, "{items, next}: a page of products and the cursor of the next page (null at the end)"),
-        Endpoint.post("/api/inventory/products/:sku/restock", "restock", products::restockProduct)
+        Endpoint.post("/api/inventory/products/:sku/restock", "restock", products::restockProduct).requireRoles(Caller.ADMIN)
             .summary("Add stock to a product").body(InventorySchemas.RESTOCK)
             .responds(200, "the product with its new stock").responds(404, "no such product"),
-        Endpoint.patch("/api/inventory/products/:sku", "update", products::updateProduct)
+        Endpoint.patch("/api/inventory/products/:sku", "update", products::updateProduct).requireRoles(Caller.ADMIN)
             .summary("Change a product's name or price").body(InventorySchemas.PRODUCT_CHANGES)
             .responds(200, "the changed product").responds(404, "no such product"),
         // the saga's steps; routed too, so an operator (or a client of issue-3 era) can drive stock by hand
-        Endpoint.post("/api/inventory/reservations", "reserve", reservations::reserveStock)
+        Endpoint.post("/api/inventory/reservations", "reserve", reservations::reserveStock).requireRoles(Caller.ADMIN)
             .summary("Reserve stock for an order, all items or none (idempotent per order id)")
             .body(InventorySchemas.RESERVATION)
             .responds(200, "the reservation").responds(404, "an unknown sku")
             .responds(409, "not enough stock, or the order id was used for other items"),
         Endpoint.post("/api/inventory/reservations/:orderId/release", "release", reservations::releaseStock)
+            .requireRoles(Caller.ADMIN)
             .summary("Give an order's reserved stock back (idempotent)").body(InventorySchemas.NOTHING)
             .responds(200, "the released reservation").responds(409, "the reservation was committed"),
         Endpoint.post("/api/inventory/reservations/:orderId/commit", "commit", reservations::commitStock)
+            .requireRoles(Caller.ADMIN)
             .summary("Turn an order's reserved stock into sold stock (idempotent)").body(InventorySchemas.NOTHING)
             .responds(200, "the committed reservation").responds(404, "no reservation for this order")
             .responds(409, "the reservation was released"));

@@ -1,8 +1,10 @@
 package dev.mesh.common;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 
 /** What a node knows of the cluster: its own id and who is a member now. One place for the internal API. */
@@ -25,6 +27,11 @@ public final class Cluster {
   public static List<String> members(Vertx vertx) {
     ClusterManager manager = manager(vertx);
     return manager == null ? List.of("local") : manager.getNodes();
+  }
+
+  /** The node's Hazelcast, for state every node must agree on (rate limits); null without a Hazelcast cluster. */
+  public static HazelcastInstance hazelcast(Vertx vertx) {
+    return manager(vertx) instanceof HazelcastClusterManager hazelcast ? hazelcast.getHazelcastInstance() : null;
   }
 
   private static ClusterManager manager(Vertx vertx) {

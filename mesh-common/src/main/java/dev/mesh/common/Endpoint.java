@@ -9,7 +9,8 @@ import java.util.function.Function;
  * One action a service answers on its address, and the HTTP route (if any) the gateway exposes for it.
  * A service lists its endpoints in one place, so a reader goes from route to handler in one hop.
  * The route's extra metadata tells the gateway what else to do for it: which request headers become
- * input fields ({@link #withHeader}) and which related records a client may embed ({@link #withExpansion}).
+ * input fields ({@link #withHeader}), which related records a client may embed ({@link #withExpansion}) and
+ * who may call it ({@link #open}, {@link #requireRoles}; a route that says nothing needs a valid token).
  */
 public record Endpoint(String action, String method, String path, Function<JsonObject, Future<Reply>> handler,
     JsonObject routeExtras) {
@@ -29,6 +30,8 @@ public record Endpoint(String action, String method, String path, Function<JsonO
   public static final String HEADERS = "headers";
   /** Route metadata key: the expansions a client may ask for with {@code ?expand=a,b}. */
   public static final String EXPAND = "expand";
+  /** Route metadata key: the route's access policy, read by the gateway (see {@link RoutePolicy}). */
+  public static final String AUTH = RoutePolicy.KEY;
 
   /** An action reachable on the event bus only. */
   public static Endpoint action(String action, Function<JsonObject, Future<Reply>> handler) {
@@ -53,6 +56,9 @@ public record Endpoint(String action, String method, String path, Function<JsonO
 
   /** The gateway passes the request header {@code header} to the action as the input field {@code field}. */
   public Endpoint withHeader(String header, String field) {
+    if (field.equals(Caller.FIELD) || Caller.HEADERS.contains(header.toLowerCase(java.util.Locale.ROOT))) {
+      throw new IllegalArgumentException("the caller's identity is set by the gateway, never mapped from a header");
+    }
     JsonObject extras = routeExtras.copy();
     JsonObject headers = extras.getJsonObject(HEADERS, new JsonObject());
     extras.put(HEADERS, headers.put(header, field));
@@ -73,6 +79,25 @@ public record Endpoint(String action, String method, String path, Function<JsonO
         .put("action", fetchAction).put("param", param).put("into", into));
     extras.put(EXPAND, expansions);
     return new Endpoint(action, method, path, handler, extras);
+  }
+
+  /** Anyone may call this route, without a token. */
+  public Endpoint open() {
+    return withPolicy(RoutePolicy.OPEN);
+  }
+
+  /** Only a caller with every one of these roles (or the role admin) may call this route. */
+  public Endpoint requireRoles(String... roles) {
+    return withPolicy(RoutePolicy.roles(roles));
+  }
+
+  /** Counts this route against the gateway's rate-limit class {@code limitClass} (see RoutePolicy). */
+  public Endpoint limitedAs(String limitClass) {
+    return withPolicy(RoutePolicy.of(routeExtras).limitedAs(limitClass));
+  }
+
+  public Endpoint withPolicy(RoutePolicy policy) {
+    return new Endpoint(action, method, path, handler, routeExtras.copy().put(AUTH, policy.toJson()));
   }
 
   public boolean routed() {

@@ -31,6 +31,16 @@ public final class MeshError extends RuntimeException {
     return new MeshError(400, "invalid", "the request has invalid fields", fields);
   }
 
+  /** No or no valid credential; the gateway adds {@code WWW-Authenticate}. */
+  public static MeshError unauthorized(String message) {
+    return new MeshError(401, "unauthorized", message, null);
+  }
+
+  /** A valid caller whom the route's rules or the service refuse. */
+  public static MeshError forbidden(String message) {
+    return new MeshError(403, "forbidden", message, null);
+  }
+
   public static MeshError notFound(String message) {
     return new MeshError(404, "not_found", message, null);
   }

@@ -233,6 +233,12 @@ public abstract class MeshService extends VerticleBase {
       return;
     }
     JsonObject request = body == null ? new JsonObject() : (JsonObject) body;
+    // the caller comes from the headers the gateway set, never from what a body says
+    Caller caller = Caller.fromHeaders(message.headers());
+    request.remove(Caller.FIELD);
+    if (!caller.internal()) {
+      request.put(Caller.FIELD, caller.toJson());
+    }
     Future<Reply> answer;
     inFlight++;
     try {

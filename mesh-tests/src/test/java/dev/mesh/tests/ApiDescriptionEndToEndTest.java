@@ -110,7 +110,8 @@ class ApiDescriptionEndToEndTest {
 
   @Test
   void aPythonClientCallsRoutesFoundInTheDocument() throws Exception {
-    Run client = run(root, Map.of("MESH_GATEWAY", mesh.gateway), "python3", "examples/python/explore.py");
+    Run client = run(root, Map.of("MESH_GATEWAY", mesh.gateway, "MESH_TOKEN", mesh.tokens.admin()),
+        "python3", "examples/python/explore.py");
     assertEquals(0, client.exit(), "explore.py failed:\n" + client.output());
     assertTrue(client.output().contains("inventory.list: GET /api/inventory/products?limit=5 -> 200"), client.output());
     Matcher read = Pattern.compile("inventory\\.get: GET /api/inventory/products/([A-Za-z0-9_-]+) -> 200")

@@ -73,6 +73,7 @@ class DashboardBrowserTest {
         .directory(scriptDir.toFile())
         .redirectErrorStream(true);
     builder.environment().put("GATEWAY_URL", mesh.gateway);
+    builder.environment().put("MESH_TOKEN", mesh.tokens.admin()); // the page itself needs none
     builder.environment().put("SCREENSHOT_DIR", screenshots.toString());
     builder.environment().put("CHROMIUM_PATH", chromium);
     Process script = builder.start();

@@ -36,6 +36,8 @@ final class Hosts implements AutoCloseable {
   private final Path work;
   private final Path logs;
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  /** {@code Authorization} of every {@link #http} call that gives none of its own (a token of the mesh's key). */
+  private volatile String authorization;
   private final Thread cleanupOnExit = new Thread(this::destroyQuietly, "hosts-cleanup");
 
   private Hosts(String name, Path work, Path logs) {
@@ -151,10 +153,19 @@ final class Hosts implements AutoCloseable {
     requireOk(script("heal", name, Integer.toString(host)), "heal host " + host);
   }
 
+  /** Every later {@link #http} call without an {@code Authorization} header of its own sends this value. */
+  void authorize(String value) {
+    authorization = value;
+  }
+
   /** One HTTP exchange made by curl on host 1; a transport failure is status 0. */
   Response http(String method, String url, String body, String... headers) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(script.toString(), "exec", name, "1", "curl", "-s",
         "--max-time", "15", "-X", method, "-w", "\n%{http_code}", "-H", "Content-Type: application/json"));
+    if (authorization != null
+        && Stream.of(headers).noneMatch(h -> h.regionMatches(true, 0, "Authorization:", 0, "Authorization:".length()))) {
+      command.addAll(List.of("-H", "Authorization: " + authorization));
+    }
     for (String header : headers) {
       command.addAll(List.of("-H", header));
     }

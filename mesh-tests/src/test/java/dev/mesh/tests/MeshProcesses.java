@@ -1,6 +1,8 @@
 package dev.mesh.tests;
 
 import dev.mesh.common.testing.Eventually;
+import dev.mesh.common.testing.TestCluster;
+import dev.mesh.common.testing.Tokens;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +38,18 @@ final class MeshProcesses implements AutoCloseable {
   private final Map<String, Integer> healthPorts = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final String gateway;
+  /** Tokens from the key this mesh's gateway verifies with: {@code mesh.tokens.mint("user-id")}. */
+  final Tokens tokens;
+  private final String operator;
+
+  /** The value of {@code Authorization} that carries the operator's token (every role), for clients of a test's own. */
+  String operator() {
+    return operator;
+  }
+
+  /** The value of {@code Authorization} to send no credential at all: {@code post(path, body, AUTHORIZATION, ANONYMOUS)}. */
+  static final String AUTHORIZATION = "Authorization";
+  static final String ANONYMOUS = "";
 
   MeshProcesses(JsonObject settings, Path dataDir, int gatewayPort) throws IOException {
     this.dataDir = dataDir;
@@ -45,14 +59,19 @@ final class MeshProcesses implements AutoCloseable {
     env.put("GATEWAY_PORT", Integer.toString(gatewayPort));
     // the gateway's TCP bridge defaults to port 7000, which a mesh running beside the tests may hold
     env.putIfAbsent("BRIDGE_TCP_PORT", "-1");
+    // tests about something else are not throttled by the default rate limits (a test that is sets its own)
+    env.putIfAbsent("GATEWAY_RATE_LIMITS", "read=1000000/1,write=1000000/1,bridge=1000000/1");
     this.gateway = "http://127.0.0.1:" + gatewayPort;
+    this.tokens = env.containsKey(TestCluster.KEY_DIR) ? Tokens.ofKeyDir(Path.of(env.get(TestCluster.KEY_DIR)))
+        : Tokens.of(dataDir);
+    this.operator = Tokens.bearer(tokens.admin());
     this.logs = Path.of("target", "mesh-logs").toAbsolutePath();
     Files.createDirectories(logs);
   }
 
   /** A mesh of the four JVMs under a test cluster of its own, ready (bounded: 180 s). */
   static MeshProcesses ready(JsonObject settings, Path dataDir) throws IOException, InterruptedException {
-    MeshProcesses mesh = new MeshProcesses(settings, dataDir, dev.mesh.common.testing.TestCluster.freePort());
+    MeshProcesses mesh = new MeshProcesses(settings, dataDir, TestCluster.freePort());
     mesh.startAll();
     mesh.awaitReady(Duration.ofSeconds(180));
     return mesh;
@@ -110,11 +129,11 @@ final class MeshProcesses implements AutoCloseable {
         .get(0).trim());
   }
 
-  /** A GET to any gateway of this mesh, e.g. a second one on a port of its own. */
+  /** A GET to any gateway of this mesh, e.g. a second one on a port of its own (same data dir: same key). */
   HttpResponse<String> getAt(String gatewayUrl, String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(Duration.ofSeconds(10))
-        .GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(Duration.ofSeconds(10))
+        .GET();
+    return http.send(authorize(request, null).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**
@@ -143,7 +162,13 @@ final class MeshProcesses implements AutoCloseable {
         .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(jsonBody))
         .header("Content-Type", "application/json");
-    headers.forEach(request::header);
+    headers.forEach((name, value) -> {
+      if (!name.equalsIgnoreCase(AUTHORIZATION)) {
+        request.header(name, value);
+      }
+    });
+    authorize(request, headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(AUTHORIZATION))
+        .map(Map.Entry::getValue).findFirst().orElse(null));
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -170,12 +195,17 @@ final class MeshProcesses implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(timeout).GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(timeout).GET();
+    return http.send(authorize(request, null).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return get(path, Duration.ofSeconds(15));
+  }
+
+  /** A GET as the holder of {@code token} ({@link #ANONYMOUS}: none). */
+  HttpResponse<String> getAs(String token, String path) throws IOException, InterruptedException {
+    return send("GET", path, null, Map.of(AUTHORIZATION, token.isEmpty() ? ANONYMOUS : Tokens.bearer(token)));
   }
 
   /** A JSON POST; {@code headers} alternate name and value. */
@@ -189,21 +219,38 @@ final class MeshProcesses implements AutoCloseable {
 
   /** Any method with a raw body, for what a careless or hostile client may send. */
   HttpResponse<String> send(String method, String path, String rawBody) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
         .header("Content-Type", "application/json")
-        .method(method, rawBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(rawBody))
-        .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+        .method(method, rawBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(rawBody));
+    return http.send(authorize(request, null).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest postRequest(String path, JsonObject body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    String authorization = null;
     for (int i = 0; i + 1 < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
+      if (headers[i].equalsIgnoreCase(AUTHORIZATION)) {
+        authorization = headers[i + 1];
+      } else {
+        request.header(headers[i], headers[i + 1]);
+      }
     }
-    return request.build();
+    return authorize(request, authorization).build();
+  }
+
+  /**
+   * The mesh is secure by default: a request without an Authorization of its own goes as the operator
+   * (an admin token), so tests about something else need no ceremony; {@link #ANONYMOUS} sends none.
+   */
+  private HttpRequest.Builder authorize(HttpRequest.Builder request, String authorization) {
+    if (authorization == null) {
+      request.header(AUTHORIZATION, operator);
+    } else if (!authorization.isEmpty()) {
+      request.header(AUTHORIZATION, authorization);
+    }
+    return request;
   }
 
   /** The /ready body once it answers 200 (bounded: start-up of 4 JVMs and 3 PostgreSQL servers). */

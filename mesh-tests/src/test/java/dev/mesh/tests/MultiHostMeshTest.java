@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.testing.Eventually;
+import dev.mesh.common.testing.Tokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -54,6 +55,8 @@ class MultiHostMeshTest {
     hosts = Hosts.create();
     String password = UUID.randomUUID().toString();
     String uri = "postgresql://postgres:" + password + "@";
+    // the gateway verifies tokens with the key it finds in MESH_DATA_DIR (made here, first): every call is the operator's
+    hosts.authorize(Tokens.bearer(Tokens.of(hosts.work().resolve("data")).admin()));
     hosts.postgres(1, "users", 5432, password);
     hosts.postgres(2, "inventory", 5432, password);
     hosts.postgres(2, "orders", 5433, password);
@@ -63,6 +66,8 @@ class MultiHostMeshTest {
         "INVENTORY_PG_URI", uri + Hosts.address(2) + ":5432/postgres",
         "ORDERS_PG_URI", uri + Hosts.address(2) + ":5433/postgres",
         "BRIDGE_TCP_PORT", "-1",
+        // the order load is not what is tested here: the default rate limits stay out of its way
+        "GATEWAY_RATE_LIMITS", "read=1000000/1,write=1000000/1,bridge=1000000/1",
         "MESH_DATA_DIR", hosts.work().resolve("data").toString(),
         // stock of a confirmed order is sold after this window, so the tests can count it exactly
         "ORDERS_CANCEL_WINDOW_MS", "1000"));

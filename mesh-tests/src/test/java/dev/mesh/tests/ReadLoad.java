@@ -30,7 +30,8 @@ final class ReadLoad implements AutoCloseable {
   private final List<Thread> clients = new ArrayList<>();
   private volatile boolean running = true;
 
-  ReadLoad(Supplier<String> url, int threads, Duration maxRun) {
+  /** {@code authorization}: the value of the header every request sends (the mesh's operator token). */
+  ReadLoad(Supplier<String> url, String authorization, int threads, Duration maxRun) {
     long deadline = System.nanoTime() + maxRun.toNanos();
     for (int i = 0; i < threads; i++) {
       Thread client = new Thread(() -> {
@@ -38,7 +39,7 @@ final class ReadLoad implements AutoCloseable {
           long started = System.nanoTime();
           try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url.get())).timeout(Duration.ofSeconds(10))
-                .GET().build();
+                .header("Authorization", authorization).GET().build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             outcomes.add(new Outcome(started, System.nanoTime(), response.statusCode(), response.body()));
           } catch (InterruptedException e) {
@@ -54,8 +55,8 @@ final class ReadLoad implements AutoCloseable {
     }
   }
 
-  ReadLoad(String url, int threads) {
-    this(() -> url, threads, Duration.ofMinutes(10));
+  ReadLoad(String url, String authorization, int threads) {
+    this(() -> url, authorization, threads, Duration.ofMinutes(10));
   }
 
   List<Outcome> outcomes() {

@@ -89,7 +89,7 @@ class ScaleOutTest {
     assertEquals(2, servedBy.size(), "both instances serve: " + servedBy);
 
     long reapedAt;
-    try (ReadLoad load = new ReadLoad(mesh.gateway + "/api/inventory/products/" + sku, 2)) {
+    try (ReadLoad load = new ReadLoad(mesh.gateway + "/api/inventory/products/" + sku, mesh.operator(), 2)) {
       Eventually.await(Duration.ofSeconds(30), "reads flow", () -> load.outcomes().size() >= 50);
       long killedAt = System.nanoTime();
       first.destroyForcibly(); // SIGKILL: the JVM that started the server dies without a goodbye
@@ -126,7 +126,7 @@ class ScaleOutTest {
       acknowledged.add(createUser());
     }
     List<Process> users = List.of(mesh.process("users-1"), mesh.process("users-2"), mesh.process("users-3"));
-    try (ReadLoad load = new ReadLoad(mesh.gateway + "/api/users?limit=1", 2)) {
+    try (ReadLoad load = new ReadLoad(mesh.gateway + "/api/users?limit=1", mesh.operator(), 2)) {
       Eventually.await(Duration.ofSeconds(30), "reads flow", () -> load.outcomes().size() >= 50);
       long killedAt = System.nanoTime();
       ProcessHandle.of(postgres).orElseThrow().destroyForcibly(); // SIGKILL of the postmaster

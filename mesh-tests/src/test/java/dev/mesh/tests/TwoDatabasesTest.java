@@ -61,7 +61,7 @@ class TwoDatabasesTest {
     awaitServing(2, Duration.ofSeconds(240));
     String firstInstance = instanceOn("inventory-1");
 
-    try (ReadLoad load = new ReadLoad(mesh.gateway + "/api/inventory/products?limit=1", 2)) {
+    try (ReadLoad load = new ReadLoad(mesh.gateway + "/api/inventory/products?limit=1", mesh.operator(), 2)) {
       Eventually.await(Duration.ofSeconds(30), "reads flow", () -> load.outcomes().size() >= 50);
       int port = first.getPort();
       long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("pg-1").resolve("postmaster.pid")).get(0).trim());

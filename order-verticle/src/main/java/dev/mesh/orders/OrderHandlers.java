@@ -1,5 +1,6 @@
 package dev.mesh.orders;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Reply;
 import dev.mesh.common.input.Cursor;
@@ -35,6 +36,9 @@ final class OrderHandlers {
    */
   Future<Reply> createOrder(JsonObject input) {
     OrderValidation.NewOrder request = OrderValidation.create(input);
+    if (!Caller.of(input).mayActFor(request.userId())) {
+      throw MeshError.forbidden("a customer may create orders only for themselves ('userId' is " + request.userId() + ")");
+    }
     return store.create(request, leaseMs).compose(created -> {
       Order order = created.order();
       if (!created.isNew()) {
@@ -56,8 +60,9 @@ final class OrderHandlers {
 
   Future<Reply> getOrder(JsonObject input) {
     String id = OrderValidation.id(input);
+    Caller caller = Caller.of(input);
     return store.find(id).map(order -> {
-      if (order == null) {
+      if (order == null || !caller.mayActFor(order.userId())) {
         throw MeshError.notFound("no order " + id);
       }
       return Reply.ok(order.toJson());
@@ -65,7 +70,7 @@ final class OrderHandlers {
   }
 
   Future<Reply> listOrders(JsonObject input) {
-    OrderValidation.Page page = OrderValidation.list(input);
+    OrderValidation.Page page = ownPage(OrderValidation.list(input), Caller.of(input));
     return store.list(page.userId(), page.afterSeq(), page.limit()).map(orders -> {
       JsonObject body = new JsonObject().put("items", OrderStore.page(orders));
       if (orders.size() == page.limit()) {
@@ -82,20 +87,34 @@ final class OrderHandlers {
    */
   Future<Reply> cancelOrder(JsonObject input) {
     String id = OrderValidation.id(input);
-    return saga.cancelByCustomer(id).compose(cancelled -> cancelled != null
-        ? Future.succeededFuture(Reply.ok(cancelled.toJson()))
-        : store.find(id).map(order -> {
-          if (order == null) {
-            throw MeshError.notFound("no order " + id);
-          }
-          if (order.status() == Status.CANCELLED) {
-            return Reply.ok(order.toJson());
-          }
-          if (order.status() == Status.REJECTED) {
-            throw MeshError.conflict("order " + id + " was rejected; nothing to cancel");
-          }
-          throw MeshError.conflict("order " + id + " is past its cancellation window; its stock is sold");
-        }));
+    Caller caller = Caller.of(input);
+    return store.find(id).compose(owned -> {
+      if (owned == null || !caller.mayActFor(owned.userId())) {
+        throw MeshError.notFound("no order " + id); // another customer's order is not there, as for reads
+      }
+      return saga.cancelByCustomer(id).compose(cancelled -> cancelled != null
+          ? Future.succeededFuture(Reply.ok(cancelled.toJson()))
+          : store.find(id).map(order -> {
+            if (order.status() == Status.CANCELLED) {
+              return Reply.ok(order.toJson());
+            }
+            if (order.status() == Status.REJECTED) {
+              throw MeshError.conflict("order " + id + " was rejected; nothing to cancel");
+            }
+            throw MeshError.conflict("order " + id + " is past its cancellation window; its stock is sold");
+          }));
+    });
+  }
+
+  /** A customer lists their own orders: the filter is theirs, and another's id is refused. */
+  private static OrderValidation.Page ownPage(OrderValidation.Page page, Caller caller) {
+    if (caller.isAdmin()) {
+      return page;
+    }
+    if (page.userId() != null && !page.userId().equals(caller.subject())) {
+      throw MeshError.forbidden("a customer may list only their own orders");
+    }
+    return new OrderValidation.Page(caller.subject(), page.afterSeq(), page.limit());
   }
 
   private static Reply answer(Order order) {

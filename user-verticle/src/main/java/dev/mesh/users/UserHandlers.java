@@ -1,5 +1,6 @@
 package dev.mesh.users;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Reply;
 import dev.mesh.db.PgErrors;
@@ -38,6 +39,7 @@ final class UserHandlers {
 
   Future<Reply> getUser(JsonObject input) {
     UUID id = UserValidation.id(input);
+    requireOwner(input, id);
     return store.find(id).recover(UserHandlers::translated).map(found -> Reply.ok(orNotFound(found, id).toJson()));
   }
 
@@ -49,6 +51,7 @@ final class UserHandlers {
 
   Future<Reply> updateUser(JsonObject input) {
     UserValidation.UserChanges changes = UserValidation.update(input);
+    requireOwner(input, changes.id());
     return store.update(changes.id(), changes.email(), changes.name())
         .recover(failure -> Future.failedFuture(emailTaken(failure, changes.email())))
         .map(found -> orNotFound(found, changes.id()))
@@ -58,6 +61,7 @@ final class UserHandlers {
 
   Future<Reply> deleteUser(JsonObject input) {
     UUID id = UserValidation.id(input);
+    requireOwner(input, id);
     return store.delete(id)
         .recover(UserHandlers::translated)
         .map(found -> orNotFound(found, id))
@@ -66,6 +70,13 @@ final class UserHandlers {
           events.deleted(user);
         })
         .map(user -> Reply.ok(user.toJson().put("deleted", true)));
+  }
+
+  /** A customer sees only their own record: another's is "not found", so ids cannot be probed. */
+  private static void requireOwner(JsonObject input, UUID id) {
+    if (!Caller.of(input).mayActFor(id.toString())) {
+      throw MeshError.notFound("no user with id " + id);
+    }
   }
 
   private static JsonObject pageJson(List<User> users, int limit) {

@@ -1,5 +1,6 @@
 package dev.mesh.users;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.contract.Schemas;
 import dev.mesh.db.DatabaseService;
@@ -29,12 +30,13 @@ public class UserVerticle extends DatabaseService {
   @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/users", "create", handlers::createUser)
+        // an operator creates and lists users; a customer reads and changes only their own record
+        Endpoint.post("/api/users", "create", handlers::createUser).requireRoles(Caller.ADMIN)
             .summary("Create a user").body(UserSchemas.NEW_USER)
             .responds(201, "the new user").responds(409, "a user with this email exists"),
         Endpoint.get("/api/users/:id", "get", handlers::getUser)
             .summary("Read a user").responds(200, "the user").responds(404, "no such user"),
-        Endpoint.get("/api/users", "list", handlers::listUsers)
+        Endpoint.get("/api/users", "list", handlers::listUsers).requireRoles(Caller.ADMIN)
             .summary("List users, oldest first, a page at a time")
             .query("limit", "page size (default " + UserValidation.PAGE_DEFAULT + ")",
                 Schemas.wholeNumber(1, UserValidation.PAGE_MAX))

@@ -5,6 +5,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -43,11 +44,16 @@ public final class Bridge {
   private final EventStream stream;
   private final ForeignRouteProxy routeProxy;
   private final TcpBridge tcp;
+  private final BridgeAuth auth;
+  private final Handler<RoutingContext> registrationLimit;
   /** The calls this bridge answers, as {@code GET /bridge} lists them: {@code [{method, path}]}. */
   private JsonArray routes = new JsonArray();
 
-  public Bridge(Vertx vertx, MeshConfig config, Registry registry, long gatewayTimeoutMs) {
+  /** {@code registrationLimit} runs before each registration (the gateway's rate limit for the bridge). */
+  public Bridge(Vertx vertx, MeshConfig config, Registry registry, long gatewayTimeoutMs,
+      Handler<RoutingContext> registrationLimit) {
     this.vertx = vertx;
+    this.registrationLimit = registrationLimit;
     this.settings = BridgeSettings.from(config, gatewayTimeoutMs);
     this.http = new BridgeHttp(vertx, settings.proxyPoolSize());
     this.deadLetters = new DeadLetters(vertx, settings.deadLetterLimit());
@@ -56,7 +62,8 @@ public final class Bridge {
     this.calls = new EventBusCalls(vertx, settings);
     this.stream = new EventStream(vertx, subscriptions, settings.streamPingMs());
     this.routeProxy = new ForeignRouteProxy(http, gatewayTimeoutMs);
-    this.tcp = new TcpBridge(vertx, settings);
+    this.auth = new BridgeAuth(settings.secret(), credential -> services.callerOf(credential, settings));
+    this.tcp = new TcpBridge(vertx, settings, auth, services::ownerOf);
   }
 
   /** Starts the TCP bridge; the HTTP part is ready as soon as {@link #router()} is mounted. */
@@ -79,22 +86,32 @@ public final class Bridge {
   public Router router(int bodyLimit) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestBodies(bodyLimit));
-    router.route().handler(new BridgeAuth(settings.secret()));
+    router.route().handler(auth);
     router.getWithRegex("/?").handler(this::describe);
-    router.post("/services").handler(this::register);
-    router.get("/services").handler(ctx -> ctx.json(new JsonObject().put("services", services.toJson())));
-    router.put("/services/:id/heartbeat").handler(ctx -> services.heartbeat(ctx.pathParam("id"))
-        .onSuccess(ctx::json).onFailure(ctx::fail));
-    router.delete("/services/:id").handler(ctx -> services.deregister(ctx.pathParam("id"))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
-    router.post("/request").handler(calls::request);
-    router.post("/send").handler(calls::send);
+    router.post("/services").handler(registrationLimit).handler(this::register);
+    router.get("/services").handler(ctx -> {
+      BridgeCaller.of(ctx).checkOperator("the list of foreign services");
+      ctx.json(new JsonObject().put("services", services.toJson()));
+    });
+    router.put("/services/:id/heartbeat").handler(ctx -> {
+      BridgeCaller.of(ctx).checkManages(ctx.pathParam("id"));
+      services.heartbeat(ctx.pathParam("id")).onSuccess(ctx::json).onFailure(ctx::fail);
+    });
+    router.delete("/services/:id").handler(ctx -> {
+      BridgeCaller.of(ctx).checkManages(ctx.pathParam("id"));
+      services.deregister(ctx.pathParam("id")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+    });
+    router.post("/request").handler(ctx -> calls.request(ctx, services::ownerOf));
+    router.post("/send").handler(ctx -> calls.send(ctx, services::ownerOf));
     router.post("/publish").handler(calls::publish);
     router.post("/subscriptions").handler(this::subscribe);
     router.get("/subscriptions").handler(ctx -> ctx.json(new JsonObject().put("subscriptions", subscriptions.toJson())));
     router.delete("/subscriptions/:id").handler(this::unsubscribe);
     router.get("/events").handler(stream::open);
-    router.get("/dead-letters").handler(ctx -> ctx.json(deadLetters.toJson()));
+    router.get("/dead-letters").handler(ctx -> {
+      BridgeCaller.of(ctx).checkOperator("the dead letters");
+      ctx.json(deadLetters.toJson());
+    });
     routes = new JsonArray();
     router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .forEach(r -> r.methods().forEach(m -> routes.add(new JsonObject().put("method", m.name())
@@ -104,6 +121,10 @@ public final class Bridge {
 
   private void register(RoutingContext ctx) {
     Registration registration = Registration.parse(jsonBody(ctx), settings.rules());
+    BridgeCaller caller = BridgeCaller.of(ctx);
+    if (!caller.operator() && !caller.name().equals(registration.name())) {
+      throw MeshError.forbidden("a service credential registers only its own name '" + caller.name() + "'");
+    }
     services.register(registration)
         .onSuccess(answer -> {
           ctx.response().setStatusCode(201);

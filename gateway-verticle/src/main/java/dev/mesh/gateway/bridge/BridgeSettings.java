@@ -1,8 +1,12 @@
 package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.MeshConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of the bridge, read once at start. Names are environment variables (and verticle config
@@ -22,7 +26,8 @@ public record BridgeSettings(
     long streamPingMs,
     int proxyPoolSize,
     String tcpHost,
-    int tcpPort) {
+    int tcpPort,
+    Map<String, List<Pattern>> grants) {
 
   public static final String SECRET = "BRIDGE_SECRET";
   public static final String ALLOW_SEND = "BRIDGE_ALLOW_SEND";
@@ -41,6 +46,7 @@ public record BridgeSettings(
   public static final String PROXY_POOL_SIZE = "BRIDGE_PROXY_POOL_SIZE";
   public static final String TCP_HOST = "BRIDGE_TCP_HOST";
   public static final String TCP_PORT = "BRIDGE_TCP_PORT";
+  public static final String GRANTS = "BRIDGE_GRANTS";
 
   /** The local-development secret; README says to set BRIDGE_SECRET anywhere else. */
   public static final String DEV_SECRET = "mesh-dev-secret";
@@ -72,6 +78,27 @@ public record BridgeSettings(
         config.getInt(STREAM_PING_MS, 15_000),
         config.getInt(PROXY_POOL_SIZE, 64),
         config.get(TCP_HOST, "127.0.0.1"),
-        config.getInt(TCP_PORT, 7000));
+        config.getInt(TCP_PORT, 7000),
+        grants(config.get(GRANTS, "")));
+  }
+
+  /**
+   * What the operator grants foreign services beyond their own addresses: {@code name:regex} entries,
+   * comma-separated, e.g. {@code recs:mesh\.notifications} lets {@code recs} call what {@code notifications} serves.
+   */
+  static Map<String, List<Pattern>> grants(String text) {
+    Map<String, List<Pattern>> grants = new HashMap<>();
+    for (String entry : text.split(",")) {
+      int colon = entry.indexOf(':');
+      if (entry.isBlank()) {
+        continue;
+      }
+      if (colon <= 0) {
+        throw new IllegalArgumentException(GRANTS + " takes name:regex entries, not '" + entry + "'");
+      }
+      grants.computeIfAbsent(entry.substring(0, colon).trim(), n -> new ArrayList<>())
+          .add(Pattern.compile(entry.substring(colon + 1).trim()));
+    }
+    return Map.copyOf(grants);
   }
 }

@@ -1,7 +1,9 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
+import java.util.function.Function;
 import dev.mesh.common.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -31,17 +33,20 @@ final class EventBusCalls {
     this.defaultTimeoutMs = settings.forwardTimeoutMs();
   }
 
-  void request(RoutingContext ctx) {
+  /** {@code ownerOf} names the foreign service that serves an address, which other services may not call. */
+  void request(RoutingContext ctx, Function<String, String> ownerOf) {
     Call call = Call.read(ctx, defaultTimeoutMs);
     rules.check(AddressRules.Kind.SEND, call.address);
+    checkScope(ctx, call.address, ownerOf);
     vertx.eventBus().<Object>request(call.address, call.body, call.delivery().setSendTimeout(call.timeoutMs))
         .onSuccess(reply -> respond(ctx, reply))
         .onFailure(failure -> ctx.fail(MeshError.from(failure)));
   }
 
-  void send(RoutingContext ctx) {
+  void send(RoutingContext ctx, Function<String, String> ownerOf) {
     Call call = Call.read(ctx, defaultTimeoutMs);
     rules.check(AddressRules.Kind.SEND, call.address);
+    checkScope(ctx, call.address, ownerOf);
     vertx.eventBus().send(call.address, call.body, call.delivery());
     ctx.response().setStatusCode(202);
     ctx.json(new JsonObject().put("address", call.address).put("sent", true));
@@ -53,6 +58,14 @@ final class EventBusCalls {
     vertx.eventBus().publish(call.address, call.body, call.delivery());
     ctx.response().setStatusCode(202);
     ctx.json(new JsonObject().put("address", call.address).put("published", true));
+  }
+
+  private static void checkScope(RoutingContext ctx, String address, Function<String, String> ownerOf) {
+    String owner = ownerOf.apply(address);
+    if (!BridgeCaller.of(ctx).maySendTo(address, owner)) {
+      throw MeshError.forbidden("'" + address + "' is served by the foreign service '" + owner
+          + "'; the operator grants access with BRIDGE_GRANTS");
+    }
   }
 
   private static void respond(RoutingContext ctx, Message<Object> reply) {
@@ -117,7 +130,9 @@ final class EventBusCalls {
     DeliveryOptions delivery() {
       DeliveryOptions options = new DeliveryOptions();
       if (headers != null) {
-        headers.forEach(h -> options.addHeader(h.getKey(), String.valueOf(h.getValue())));
+        // identity headers are the gateway's to set: a bridge client's look-alikes are dropped
+        headers.stream().filter(h -> !Caller.HEADERS.contains(h.getKey().toLowerCase(java.util.Locale.ROOT)))
+            .forEach(h -> options.addHeader(h.getKey(), String.valueOf(h.getValue())));
       }
       if (action != null) {
         options.addHeader(MeshService.ACTION_HEADER, action);

@@ -1,5 +1,8 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.Caller;
+import dev.mesh.gateway.routing.RouteTable;
+import dev.mesh.gateway.routing.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -15,16 +18,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Proxies an {@code /api/*} request to a foreign service over HTTP (keep-alive, pooled): same method,
- * path and query, headers and body, to {@code <baseUrl><path>}. A 2xx/3xx answer goes back as it is;
+ * path and query, headers and body, to {@code <baseUrl><path>}. The caller the gateway verified travels
+ * in {@code X-Mesh-Subject}, {@code X-Mesh-Roles} and {@code X-Mesh-Scopes} (comma-separated); any
+ * {@code X-Mesh-*} header the client sent and its {@code Authorization} are not forwarded. A 2xx/3xx answer goes back as it is;
  * a 4xx/5xx fails the returned future with the mesh error (so breakers count 5xx and the client gets
  * the one JSON error shape); no connection is 503, no answer in time 504.
  */
-public final class ForeignRouteProxy {
+public final class ForeignRouteProxy implements Upstream {
+
+  public static final String SUBJECT = "X-Mesh-Subject";
+  public static final String ROLES = "X-Mesh-Roles";
+  public static final String SCOPES = "X-Mesh-Scopes";
 
   /** Hop-by-hop headers (RFC 9110 section 7.6.1) and what the client connection computes itself. */
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
-      "content-length");
+      "content-length", "authorization");
+  private static final String MESH_PREFIX = "x-mesh-";
 
   /** A base URL taken apart once, not on every request (URL parsing showed in the proxy's profile). */
   private record Target(String host, int port, boolean ssl, String pathPrefix) {
@@ -47,7 +57,9 @@ public final class ForeignRouteProxy {
   }
 
   /** Completes once the answer is written; fails with a MeshError for the router to write instead. */
-  public Future<Void> forward(RoutingContext ctx, String endpoint) {
+  @Override
+  public Future<Void> forward(RoutingContext ctx, RouteTable.Match match, Caller caller) {
+    String endpoint = match.endpoint();
     HttpServerRequest request = ctx.request();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     copy(request.headers(), headers);
@@ -61,6 +73,11 @@ public final class ForeignRouteProxy {
     options.putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
     options.putHeader("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
     options.putHeader("X-Forwarded-Proto", request.scheme());
+    if (caller.authenticated()) {
+      options.putHeader(SUBJECT, caller.subject());
+      options.putHeader(ROLES, String.join(",", caller.roles()));
+      options.putHeader(SCOPES, String.join(",", caller.scopes()));
+    }
     return http.send(options, ctx.body().buffer(), timeoutMs).compose(answer -> {
       if (answer.status() >= 400) {
         return Future.failedFuture(BridgeHttp.errorOf(answer));
@@ -75,7 +92,8 @@ public final class ForeignRouteProxy {
 
   private static void copy(MultiMap from, MultiMap to) {
     for (Map.Entry<String, String> header : from) {
-      if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      if (!NOT_FORWARDED.contains(name) && !name.startsWith(MESH_PREFIX)) {
         to.add(header.getKey(), header.getValue());
       }
     }

@@ -10,7 +10,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +39,8 @@ final class ForeignServices {
   private final class Live {
     final String id;
     final Registration registration;
+    /** Its own bridge credential, returned once at registration; gone when it is removed. */
+    final String credential = newCredential();
     volatile long lastSeenNanos = System.nanoTime();
     volatile boolean up;
     volatile boolean changing;
@@ -64,6 +68,8 @@ final class ForeignServices {
   private final MessageForwarder forwarder;
   private final Subscriptions subscriptions;
   private final Map<String, Live> services = new ConcurrentHashMap<>();
+  private final Map<String, Live> byCredential = new ConcurrentHashMap<>();
+  private static final SecureRandom random = new SecureRandom();
   private final long sweeper;
   private final long healthChecker;
 
@@ -95,6 +101,7 @@ final class ForeignServices {
     return registry.records()
         .compose(records -> {
           checkNoJavaConflict(registration, records);
+          checkNoForeignConflict(registration);
           if (!registration.subscriptions().isEmpty()) {
             subscriptions.resolve(registration.subscriptions()); // a refused address fails the whole registration
           }
@@ -107,6 +114,7 @@ final class ForeignServices {
         .compose(v -> {
           Live live = new Live(UUID.randomUUID().toString(), registration);
           services.put(live.id, live);
+          byCredential.put(live.credential, live);
           Future<?> subscribed = registration.subscriptions().isEmpty() ? Future.succeededFuture()
               : subscriptions.addWebhook(registration.subscriptions(), registration.eventsUrl(), live.id);
           return subscribed.compose(s -> bringUp(live))
@@ -119,9 +127,44 @@ final class ForeignServices {
                     .put("name", registration.name())
                     .put("heartbeatIntervalMs", settings.heartbeatIntervalMs())
                     .put("heartbeatTimeoutMs", settings.heartbeatTimeoutMs())
-                    .put("heartbeatUrl", "/bridge/services/" + live.id + "/heartbeat");
+                    .put("heartbeatUrl", "/bridge/services/" + live.id + "/heartbeat")
+                    // from now on the service calls the bridge with this, not with the bootstrap secret
+                    .put("credential", live.credential);
               });
         });
+  }
+
+  /** The caller a service credential belongs to, or null (unknown, or revoked by deregistration). */
+  BridgeCaller callerOf(String credential, BridgeSettings settings) {
+    Live live = byCredential.get(credential);
+    return live == null ? null
+        : new BridgeCaller(live.id, live.registration.name(), settings.grants().getOrDefault(live.registration.name(), List.of()));
+  }
+
+  /** The name of the foreign service registered here that serves {@code address}, or null. */
+  String ownerOf(String address) {
+    for (Live live : services.values()) {
+      if (live.registration.addresses().contains(address)) {
+        return live.registration.name();
+      }
+    }
+    return null;
+  }
+
+  /** An address is served by one foreign service: another name may not take it over. */
+  private void checkNoForeignConflict(Registration registration) {
+    for (String address : registration.addresses()) {
+      String owner = ownerOf(address);
+      if (owner != null && !owner.equals(registration.name())) {
+        throw MeshError.conflict("'" + address + "' is served by the foreign service '" + owner + "'");
+      }
+    }
+  }
+
+  private static String newCredential() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return "svc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** A sign of life: 404 when the id is unknown (the gateway restarted or forgot it: register again). */
@@ -206,6 +249,7 @@ final class ForeignServices {
 
   private Future<Void> remove(Live live, String why) {
     services.remove(live.id);
+    byCredential.remove(live.credential); // revoked
     subscriptions.removeOwnedBy(live.id);
     live.up = false;
     log.info("foreign service {} ({}) removed: {}", live.registration.name(), live.id, why);

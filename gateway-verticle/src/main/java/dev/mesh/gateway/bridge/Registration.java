@@ -1,6 +1,7 @@
 package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.MeshError;
+import dev.mesh.common.RoutePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -20,10 +21,13 @@ import java.util.regex.Pattern;
 record Registration(String name, String baseUrl, List<Route> routes, List<String> addresses,
     List<String> subscriptions, String healthUrl, String messagesUrl, String eventsUrl, String version) {
 
-  /** A proxied route, and its contract (summary, body schema, query, responses; see RouteContract). */
-  record Route(String method, String path, JsonObject contract) {
+  /**
+   * A proxied route, its contract (summary, body schema, query, responses; see RouteContract) and who may
+   * call it ({@code "auth"}: {@code {"public": true}} or required roles and scopes; nothing: authenticated).
+   */
+  record Route(String method, String path, JsonObject contract, RoutePolicy policy) {
     JsonObject toJson() {
-      return contract.copy().put("method", method).put("path", path);
+      return contract.copy().put("method", method).put("path", path).put(RoutePolicy.KEY, policy.toJson());
     }
   }
 
@@ -51,7 +55,8 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
       Route route = route(declaredRoutes.get(i), name, "routes[" + i + "]", problems);
       if (route == null && problems.size() == known) { // not a route at all, rather than a bad contract
         problems.put("routes", "each route is {\"method\": \"GET|POST|PUT|PATCH|DELETE\", \"path\": \"/api/"
-            + (name == null ? "<name>" : name) + "/...\"} with ':param' segments and no '.' or '..' segment");
+            + (name == null ? "<name>" : name) + "/...\"} with ':param' segments and no '.' or '..' segment,"
+            + " and optionally \"auth\": {\"public\": true} or {\"roles\": [...], \"scopes\": [...]}");
       } else if (route != null) {
         routes.add(route);
       }
@@ -109,8 +114,13 @@ record Registration(String name, String baseUrl, List<Route> routes, List<String
         return null;
       }
     }
+    Object auth = json.getValue(RoutePolicy.KEY);
+    if (auth != null && !(auth instanceof JsonObject)) {
+      problems.put(where + ".auth", "is {\"public\": true} or {\"roles\": [...], \"scopes\": [...]}");
+      return null;
+    }
     JsonObject contract = RouteContract.read(json, where, problems);
-    return contract == null ? null : new Route(method, path, contract);
+    return contract == null ? null : new Route(method, path, contract, RoutePolicy.of(json)); // nothing declared: authenticated
   }
 
   private static List<Object> array(JsonObject json, String field, JsonObject problems) {

@@ -1,5 +1,7 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.Caller;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
@@ -7,6 +9,7 @@ import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +31,14 @@ final class TcpBridge {
   private TcpEventBusBridge bridge;
   private volatile int actualPort = -1;
 
-  TcpBridge(Vertx vertx, BridgeSettings settings) {
+  private final BridgeAuth auth;
+  private final Function<String, String> ownerOf;
+
+  /** {@code auth} tells who a frame's credential belongs to; {@code ownerOf} which foreign service serves an address. */
+  TcpBridge(Vertx vertx, BridgeSettings settings, BridgeAuth auth, Function<String, String> ownerOf) {
     this.vertx = vertx;
+    this.auth = auth;
+    this.ownerOf = ownerOf;
     this.rules = settings.rules();
     this.host = settings.tcpHost();
     this.port = settings.tcpPort();
@@ -67,22 +76,54 @@ final class TcpBridge {
   }
 
   /**
-   * The library's lists already refuse, with its standard {@code access_denied}, any address no send or
-   * publish rule allows (and any register outside the subscribe rules). What they cannot tell apart is
-   * an address one kind allows and the other does not: that is refused here.
+   * Every frame that sends, publishes or registers carries a credential in its headers
+   * ({@code "headers": {"authorization": "Bearer <BRIDGE_SECRET or the service's credential>"}}); without
+   * a valid one it is refused. A service credential may not send to an address another foreign service
+   * serves (unless granted). The library's lists already refuse, with its standard {@code access_denied},
+   * any address no send or publish rule allows; what they cannot tell apart is an address one kind
+   * allows and the other does not: that is refused here too. The credential and any identity header are
+   * taken off the frame before it goes on.
    */
   private void check(BridgeEvent event) {
-    String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
+    JsonObject raw = event.getRawMessage();
+    String address = raw == null ? null : raw.getString("address");
+    boolean guarded = switch (event.type()) {
+      case SEND, PUBLISH, REGISTER -> true;
+      default -> false;
+    };
+    if (!guarded) {
+      event.complete(true);
+      return;
+    }
+    JsonObject headers = raw.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+    BridgeCaller caller = credentialOf(headers);
     boolean mayPublish = rules.allows(AddressRules.Kind.PUBLISH, address);
     boolean maySend = rules.allows(AddressRules.Kind.SEND, address);
-    boolean allowed = switch (event.type()) {
-      case SEND -> maySend || !mayPublish;
+    boolean allowed = caller != null && switch (event.type()) {
+      case SEND -> (maySend || !mayPublish) && caller.maySendTo(address, ownerOf.apply(address));
       case PUBLISH -> mayPublish || !maySend;
       default -> true;
     };
     if (!allowed) {
-      log.debug("TCP bridge refused {} on {}", event.type(), address);
+      log.debug("TCP bridge refused {} on {} ({})", event.type(), address, caller == null ? "no valid credential" : "rules");
     }
+    // the credential and identity headers are the bridge's business, not the receiver's
+    headers.fieldNames().removeIf(name -> name.equalsIgnoreCase("authorization")
+        || Caller.HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)));
     event.complete(allowed);
+  }
+
+  private BridgeCaller credentialOf(JsonObject headers) {
+    Object value = null;
+    for (String name : headers.fieldNames()) {
+      if (name.equalsIgnoreCase("authorization")) {
+        value = headers.getValue(name);
+      }
+    }
+    if (!(value instanceof String text) || text.isBlank()) {
+      return null;
+    }
+    String credential = text.regionMatches(true, 0, "Bearer ", 0, 7) ? text.substring(7).trim() : text.trim();
+    return auth.identify(credential);
   }
 }

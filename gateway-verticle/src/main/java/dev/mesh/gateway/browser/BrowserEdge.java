@@ -29,6 +29,7 @@ public final class BrowserEdge {
   private final MeshStatus status;
   private final RecentOrders orders;
   private final long statusPeriodMs;
+  private final AllowedOrigins origins;
 
   public BrowserEdge(Vertx vertx, MeshConfig settings, Registry registry, RouteTable table, Breakers breakers,
       long replyTimeoutMs) {
@@ -37,6 +38,7 @@ public final class BrowserEdge {
     this.status = new MeshStatus(vertx, registry, table, breakers, bridge::openSockets);
     this.statusPeriodMs = settings.getInt(STATUS_PUBLISH_MS, 1000);
     this.orders = new RecentOrders(vertx);
+    this.origins = new AllowedOrigins(settings.get(AllowedOrigins.SETTING, ""));
   }
 
   public Future<Void> start() {
@@ -45,6 +47,7 @@ public final class BrowserEdge {
 
   /** Mounts {@code /eventbus/*}, {@code /} and {@code /dashboard/*}. */
   public void mount(Router router) {
+    router.route("/eventbus/*").handler(origins);
     router.route("/eventbus/*").subRouter(bridge.router());
     // a wildcard route serves paths relative to its prefix: /dashboard/app.js is webroot/dashboard/app.js
     router.get("/").handler(PageHeaders.withPolicy(CONTENT_SECURITY_POLICY)).handler(files("webroot"));

@@ -1,6 +1,7 @@
 package dev.mesh.gateway.observe;
 
 import dev.mesh.common.observe.MeshMetrics;
+import dev.mesh.gateway.pipeline.Exchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -80,7 +81,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
         .register(registry));
     timer.record(nanos, TimeUnit.NANOSECONDS);
     if (access.isInfoEnabled()) {
-      String caller = ctx.user() == null ? "-" : ctx.user().subject();
+      String subject = Exchange.caller(ctx).subject(); // as the pipeline verified it
+      String caller = subject == null ? "-" : subject;
       double ms = nanos / 1_000_000.0;
       String traceId = trace.isValid() ? trace.getTraceId() : "-";
       access.atInfo()

@@ -9,6 +9,8 @@ import java.util.Map;
 final class Components {
 
   private static final String RESPONSES = "#/components/responses/";
+  /** The security scheme every non-public operation names: a JWT the gateway verifies. */
+  static final String BEARER = "bearer";
 
   private Components() {
   }
@@ -35,16 +37,29 @@ final class Components {
         .put("TooLarge", response("the body is over the gateway's limit (GATEWAY_BODY_LIMIT_BYTES)"))
         .put("Unavailable", response("the service has no instance, or its circuit breaker is open"
             + " (then with Retry-After)"))
-        .put("Timeout", response("the service did not answer in time"));
+        .put("Timeout", response("the service did not answer in time"))
+        .put("Unauthorized", response("no bearer token, or one that is not valid (with WWW-Authenticate)"))
+        .put("Forbidden", response("the token lacks a role or scope the route requires, or the service refuses"
+            + " this caller"))
+        .put("TooManyRequests", response("over the rate limit of the route's class (with Retry-After)"));
+    JsonObject bearer = new JsonObject().put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT")
+        .put("description", "a JWT signed by an issuer the gateway trusts; its roles and scopes claims are checked"
+            + " against the operation's");
     return new JsonObject()
         .put("schemas", new JsonObject().put("Error", error))
-        .put("responses", responses);
+        .put("responses", responses)
+        .put("securitySchemes", new JsonObject().put(BEARER, bearer));
   }
 
   /** Status to reference of the errors any route may answer. */
-  static Map<String, String> commonErrors(boolean hasBody) {
+  static Map<String, String> commonErrors(boolean hasBody, boolean open) {
     Map<String, String> errors = new LinkedHashMap<>();
     errors.put("400", RESPONSES + "Invalid");
+    if (!open) {
+      errors.put("401", RESPONSES + "Unauthorized");
+      errors.put("403", RESPONSES + "Forbidden");
+    }
+    errors.put("429", RESPONSES + "TooManyRequests");
     if (hasBody) {
       errors.put("413", RESPONSES + "TooLarge");
     }

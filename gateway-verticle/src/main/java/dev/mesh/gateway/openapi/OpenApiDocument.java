@@ -1,5 +1,6 @@
 package dev.mesh.gateway.openapi;
 
+import dev.mesh.common.RoutePolicy;
 import dev.mesh.gateway.routing.ServiceRoute;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,8 +76,25 @@ public final class OpenApiDocument {
           .put("required", required != null && !required.isEmpty())
           .put("content", new JsonObject().put(JSON, new JsonObject().put("schema", body.copy()))));
     }
-    operation.put("responses", responses(route, body != null));
+    RoutePolicy policy = route.policy();
+    operation.put("security", security(policy));
+    if (!policy.scopes().isEmpty()) {
+      operation.put("x-mesh-scopes", new JsonArray(List.copyOf(new TreeSet<>(policy.scopes()))));
+    }
+    operation.put("responses", responses(route, body != null, policy.open()));
     return operation;
+  }
+
+  /**
+   * As the gateway's Authorize step enforces it: a public route needs nothing ({@code []}); any other a
+   * bearer JWT, with the roles it requires (OpenAPI 3.1 lets a non-OAuth scheme list role names).
+   */
+  private static JsonArray security(RoutePolicy policy) {
+    if (policy.open()) {
+      return new JsonArray();
+    }
+    JsonArray roles = new JsonArray(List.copyOf(new TreeSet<>(policy.roles())));
+    return new JsonArray().add(new JsonObject().put(Components.BEARER, roles));
   }
 
   private static JsonArray parameters(ServiceRoute route) {
@@ -113,7 +131,7 @@ public final class OpenApiDocument {
   }
 
   /** The route's own answers, then the errors any route may give, each in the mesh's error shape. */
-  private static JsonObject responses(ServiceRoute route, boolean hasBody) {
+  private static JsonObject responses(ServiceRoute route, boolean hasBody, boolean open) {
     JsonObject responses = new JsonObject();
     boolean success = false;
     for (Map.Entry<String, Object> declared : route.responses()) {
@@ -129,7 +147,7 @@ public final class OpenApiDocument {
     if (!success) {
       responses.put("200", new JsonObject().put("description", "the service's answer"));
     }
-    Components.commonErrors(hasBody).forEach((status, ref) -> {
+    Components.commonErrors(hasBody, open).forEach((status, ref) -> {
       if (!responses.containsKey(status)) {
         responses.put(status, new JsonObject().put("$ref", ref));
       }

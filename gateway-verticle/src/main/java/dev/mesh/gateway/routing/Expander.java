@@ -1,6 +1,7 @@
 package dev.mesh.gateway.routing;
 
 import dev.mesh.common.Breakers;
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import io.vertx.core.Future;
@@ -60,19 +61,19 @@ final class Expander {
   }
 
   /** Embeds every requested expansion into {@code reply}; completes when all fetches have answered. */
-  Future<JsonObject> expand(JsonObject reply, List<JsonObject> expansions) {
+  Future<JsonObject> expand(JsonObject reply, List<JsonObject> expansions, Caller caller) {
     List<Future<Void>> fetches = new ArrayList<>();
     for (JsonObject expansion : expansions) {
       Map<Object, Future<JsonObject>> byValue = new HashMap<>(); // one fetch per distinct value
       String field = expansion.getString("field");
       int each = field.indexOf(EACH);
       if (each < 0) {
-        fetches.add(embed(reply, field, expansion, byValue));
+        fetches.add(embed(reply, field, expansion, byValue, caller));
       } else {
         JsonArray items = reply.getJsonArray(field.substring(0, each), new JsonArray());
         for (Object item : items) {
           if (item instanceof JsonObject element) {
-            fetches.add(embed(element, field.substring(each + EACH.length()), expansion, byValue));
+            fetches.add(embed(element, field.substring(each + EACH.length()), expansion, byValue, caller));
           }
         }
       }
@@ -80,22 +81,24 @@ final class Expander {
     return Future.join(fetches).map(reply);
   }
 
-  private Future<Void> embed(JsonObject target, String field, JsonObject expansion, Map<Object, Future<JsonObject>> byValue) {
+  private Future<Void> embed(JsonObject target, String field, JsonObject expansion,
+      Map<Object, Future<JsonObject>> byValue, Caller caller) {
     Object value = target.getValue(field);
     if (value == null) {
       return Future.succeededFuture();
     }
-    return byValue.computeIfAbsent(value, v -> fetch(expansion, v))
+    return byValue.computeIfAbsent(value, v -> fetch(expansion, v, caller))
         .onSuccess(part -> target.put(expansion.getString("into"), part.copy()))
         .mapEmpty();
   }
 
-  private Future<JsonObject> fetch(JsonObject expansion, Object value) {
+  /** Fetched as the caller: a part the caller may not see is embedded as its error. */
+  private Future<JsonObject> fetch(JsonObject expansion, Object value, Caller caller) {
     String address = expansion.getString("address");
     String service = address.startsWith("mesh.") ? address.substring("mesh.".length()) : address;
-    DeliveryOptions delivery = new DeliveryOptions()
+    DeliveryOptions delivery = caller.addTo(new DeliveryOptions()
         .addHeader(MeshService.ACTION_HEADER, expansion.getString("action"))
-        .setSendTimeout(timeoutMs);
+        .setSendTimeout(timeoutMs));
     JsonObject request = new JsonObject().put(expansion.getString("param"), value);
     return breakers.<Message<Object>>execute(service, () -> vertx.eventBus().request(address, request, delivery))
         .map(message -> message.body() instanceof JsonObject json ? json : new JsonObject())

@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RouteTable {
 
-  /** A matched request: the route and the path parameters taken from the URL. */
-  public record Match(ServiceRoute route, Map<String, String> params) {
+  /**
+   * A matched request: the route, the path parameters taken from the URL, and for a foreign service
+   * the base URL of the instance chosen (null for a service on the event bus).
+   */
+  public record Match(ServiceRoute route, Map<String, String> params, String endpoint) {
   }
 
   private volatile List<ServiceRoute> routes = List.of();
@@ -85,7 +88,7 @@ public final class RouteTable {
   }
 
   /** The base URL of one instance of a foreign service, round-robin; null for a service on the event bus. */
-  public String endpoint(String service) {
+  String endpoint(String service) {
     List<String> urls = endpoints.get(service);
     if (urls == null || urls.isEmpty()) {
       return null;
@@ -98,7 +101,7 @@ public final class RouteTable {
     for (ServiceRoute route : routes) {
       Map<String, String> params = route.match(method, segments);
       if (params != null) {
-        return new Match(route, params);
+        return new Match(route, params, endpoint(route.service()));
       }
     }
     return null;

@@ -1,5 +1,6 @@
 package dev.mesh.gateway.routing;
 
+import dev.mesh.common.RoutePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -16,6 +17,16 @@ public record ServiceRoute(String service, String address, String method, String
   /** Request header name to input field name. */
   public JsonObject headers() {
     return extras.getJsonObject("headers", new JsonObject());
+  }
+
+  /** Who may call it, as the service declared; authenticated when it declared nothing. */
+  public RoutePolicy policy() {
+    return RoutePolicy.of(extras);
+  }
+
+  /** The rate-limit class the route declares, or null for the method's default. */
+  public String rateClass() {
+    return policy().limit();
   }
 
   public JsonArray expansions() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
+import dev.mesh.common.testing.Tokens;
 import dev.mesh.gateway.GatewayVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -33,6 +34,11 @@ final class BridgeFixture implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   BridgeFixture() {
+    this(new JsonObject());
+  }
+
+  /** With settings of the test's own on top of the fixture's. */
+  BridgeFixture(JsonObject extraSettings) {
     int port = TestCluster.freePort();
     JsonObject config = cluster.settings()
         .put(GatewayVerticle.PORT, port)
@@ -43,14 +49,17 @@ final class BridgeFixture implements AutoCloseable {
         .put(BridgeSettings.HEARTBEAT_TIMEOUT_MS, 1500)
         .put(BridgeSettings.FORGET_AFTER_MS, 4000)
         .put(BridgeSettings.WEBHOOK_BACKOFF_MS, 20)
-        .put(BridgeSettings.TCP_PORT, tcpPort);
+        .put(BridgeSettings.TCP_PORT, tcpPort)
+        .mergeIn(extraSettings);
     TestCluster.await(gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
     TestCluster.await(serviceNode.deployVerticle(new EchoService(), new DeploymentOptions().setConfig(cluster.settings())));
     gateway = "http://127.0.0.1:" + port;
   }
 
+  /** With the credential each door asks for: the bridge secret under /bridge, an admin's token elsewhere. */
   HttpResponse<String> call(String method, String path, JsonObject body) throws Exception {
-    return call(method, path, body, "Bearer " + SECRET);
+    return call(method, path, body, path.startsWith("/bridge") ? "Bearer " + SECRET
+        : Tokens.bearer(cluster.tokens().admin()));
   }
 
   HttpResponse<String> call(String method, String path, JsonObject body, String authorization) throws Exception {

@@ -94,6 +94,9 @@ class BridgeHttpTest {
       assertEquals("no user 'nobody'", notFound.getString("message"), "an error in the mesh's shape is kept");
       JsonObject broken = assertJsonError(mesh.call("GET", "/api/recs/broken", null), 500, "internal");
       assertEquals("database on fire", broken.getString("message"), "any other error body becomes the message");
+      // a heartbeat first: the slow call takes 2 s, and a loaded machine must not let the registration lapse
+      // (forgotten 4 s after its last heartbeat here) before it is deregistered below
+      assertEquals(200, mesh.call("PUT", "/bridge/services/" + id + "/heartbeat", null).statusCode());
       assertJsonError(mesh.call("GET", "/api/recs/slow", null), 504, "timeout");
 
       assertEquals(204, mesh.call("DELETE", "/bridge/services/" + id, null).statusCode());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -116,6 +117,43 @@ class TcpBridgeTest {
     }
   }
 
+  @Test
+  void aFrameWithoutAValidCredentialIsRefused() throws Exception {
+    for (String credential : new String[] {null, "not-a-credential"}) {
+      try (FrameClient client = new FrameClient(mesh.tcpPort, credential)) {
+        client.write(new JsonObject().put("type", "send").put("address", "mesh.echo").put("replyAddress", "r-1")
+            .put("headers", new JsonObject().put("action", "echo")).put("body", new JsonObject()));
+        assertRefused(client.read(), "blocked by bridgeEvent handler");
+        client.write(new JsonObject().put("type", "register").put("address", "events.order.confirmed"));
+        assertRefused(client.read(), "blocked by bridgeEvent handler");
+        client.write(new JsonObject().put("type", "ping"));
+        assertEquals("pong", client.read().getString("type"));
+      }
+    }
+  }
+
+  @Test
+  void aServiceCredentialSendsOnlyWhereItMay() throws Exception {
+    String alpha = credentialOf(mesh.call("POST", "/bridge/services", new JsonObject().put("name", "alpha-tcp")
+        .put("baseUrl", "http://127.0.0.1:9").put("addresses", new JsonArray().add("mesh.alpha-tcp"))));
+    String beta = credentialOf(mesh.call("POST", "/bridge/services", new JsonObject().put("name", "beta-tcp")
+        .put("baseUrl", "http://127.0.0.1:9")));
+    try (FrameClient client = new FrameClient(mesh.tcpPort, beta)) {
+      client.write(new JsonObject().put("type", "send").put("address", "mesh.alpha-tcp").put("replyAddress", "r-2")
+          .put("headers", new JsonObject().put("action", "x")).put("body", new JsonObject()));
+      assertRefused(client.read(), "blocked by bridgeEvent handler");
+      client.write(new JsonObject().put("type", "send").put("address", "mesh.echo").put("replyAddress", "r-3")
+          .put("headers", new JsonObject().put("action", "echo")).put("body", new JsonObject().put("n", 1)));
+      assertEquals("r-3", client.read().getString("address"), "a Java service's address is open to it");
+    }
+    assertNotNull(alpha);
+  }
+
+  private static String credentialOf(java.net.http.HttpResponse<String> registered) {
+    assertEquals(201, registered.statusCode(), registered.body());
+    return new JsonObject(registered.body()).getString("credential");
+  }
+
   private static void assertRefused(JsonObject frame, String message) {
     assertEquals("err", frame.getString("type"), frame.encode());
     assertEquals(message, frame.getString("message"));
@@ -127,7 +165,16 @@ class TcpBridgeTest {
     private final DataInputStream in;
     private final DataOutputStream out;
 
+    private final String credential;
+
+    /** A client that puts the bridge secret in every frame that needs a credential. */
     FrameClient(int port) throws IOException {
+      this(port, BridgeFixture.SECRET);
+    }
+
+    /** {@code credential}: the bridge secret, a service's credential, or null for none. */
+    FrameClient(int port, String credential) throws IOException {
+      this.credential = credential;
       socket = new Socket(InetAddress.getLoopbackAddress(), port);
       socket.setSoTimeout(10_000);
       in = new DataInputStream(socket.getInputStream());
@@ -135,6 +182,10 @@ class TcpBridgeTest {
     }
 
     void write(JsonObject frame) throws IOException {
+      if (credential != null && !"ping".equals(frame.getString("type"))) {
+        JsonObject headers = frame.getJsonObject("headers", new JsonObject());
+        frame = frame.copy().put("headers", headers.copy().put("authorization", "Bearer " + credential));
+      }
       byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
       out.writeInt(json.length); // big-endian, as DataOutputStream always is
       out.write(json);

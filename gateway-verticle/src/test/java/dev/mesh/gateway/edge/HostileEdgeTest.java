@@ -61,10 +61,11 @@ class HostileEdgeTest {
 
     @Override
     protected List<Endpoint> endpoints() {
+      // public routes: what refuses a request here must be the edge itself, not a missing token
       return List.of(
-          Endpoint.post("/api/vault/items", "create", input -> record("create", input)),
-          Endpoint.get("/api/vault/items/:id", "get", input -> record("get", input)),
-          Endpoint.delete("/api/vault/items/:id", "delete", input -> record("delete", input)));
+          Endpoint.post("/api/vault/items", "create", input -> record("create", input)).open(),
+          Endpoint.get("/api/vault/items/:id", "get", input -> record("get", input)).open(),
+          Endpoint.delete("/api/vault/items/:id", "delete", input -> record("delete", input)).open());
     }
 
     private static Future<Reply> record(String action, JsonObject input) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.Breakers;
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.testing.TestCluster;
@@ -35,6 +36,8 @@ class ExpanderTest {
   private static Vertx vertx;
   private static Expander expander;
   /** How often each stand-in service was asked, by address, in the current test. */
+  /** Expansions are fetched as the caller of the request; the stand-in consumers do not check who. */
+  private static final Caller CUSTOMER = Caller.of("u-1", List.of("customer"), List.of());
   private static final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
 
   private static JsonObject expansion(String name, String field, String address, String action, String param,
@@ -96,7 +99,8 @@ class ExpanderTest {
 
   @Test
   void eachPartIsEmbeddedBesideItsValueAndADistinctValueIsFetchedOnce() {
-    JsonObject expanded = TestCluster.await(expander.expand(order("u-1", "MUG", "LAMP", "MUG"), List.of(USER, PRODUCTS)));
+    JsonObject expanded = TestCluster.await(expander.expand(order("u-1", "MUG", "LAMP", "MUG"), List.of(USER, PRODUCTS),
+        CUSTOMER));
 
     assertEquals(new JsonObject().put("id", "u-1").put("name", "Ada"), expanded.getJsonObject("user"));
     JsonArray items = expanded.getJsonArray("items");
@@ -109,7 +113,7 @@ class ExpanderTest {
 
   @Test
   void aPartThatCannotBeFetchedIsMarkedInPlaceAndTheRestStillComes() {
-    JsonObject expanded = TestCluster.await(expander.expand(order("u-404", "MUG"), List.of(USER, PRODUCTS)));
+    JsonObject expanded = TestCluster.await(expander.expand(order("u-404", "MUG"), List.of(USER, PRODUCTS), CUSTOMER));
     JsonObject user = expanded.getJsonObject("user");
     assertEquals(true, user.getBoolean("unavailable"));
     assertEquals(404, user.getJsonObject("error").getInteger("status"), user.encode());
@@ -121,7 +125,8 @@ class ExpanderTest {
   @Test
   void aServiceWithNoConsumerIsUnavailableNotAFailureOfTheWholeAnswer() {
     JsonObject gone = expansion("shipment", "shipmentId", "mesh.shipping", "get", "id", "shipment");
-    JsonObject expanded = TestCluster.await(expander.expand(new JsonObject().put("shipmentId", "s-1"), List.of(gone)));
+    JsonObject expanded = TestCluster.await(expander.expand(new JsonObject().put("shipmentId", "s-1"), List.of(gone),
+        CUSTOMER));
     JsonObject shipment = expanded.getJsonObject("shipment");
     assertEquals(true, shipment.getBoolean("unavailable"));
     assertEquals(503, shipment.getJsonObject("error").getInteger("status"), shipment.encode());
@@ -130,7 +135,7 @@ class ExpanderTest {
   @Test
   void aMissingFieldEmbedsNothingAndAsksNobody() {
     JsonObject noUser = new JsonObject().put("id", "o-2");
-    JsonObject expanded = TestCluster.await(expander.expand(noUser.copy(), List.of(USER, PRODUCTS)));
+    JsonObject expanded = TestCluster.await(expander.expand(noUser.copy(), List.of(USER, PRODUCTS), CUSTOMER));
     assertEquals(noUser, expanded);
     assertTrue(asked.isEmpty(), "no fetch without a value: " + asked);
   }

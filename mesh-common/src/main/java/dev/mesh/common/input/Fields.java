@@ -1,5 +1,6 @@
 package dev.mesh.common.input;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +45,7 @@ public final class Fields {
 
   private void rejectUnknown(Set<String> allowed) {
     for (String name : input.fieldNames()) {
-      if (!allowed.contains(name)) {
+      if (!allowed.contains(name) && !name.equals(Caller.FIELD)) {
         problems.put(prefix + printable(name), "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
       }
     }

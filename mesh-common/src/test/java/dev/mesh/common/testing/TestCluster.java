@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -17,17 +18,38 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestCluster {
 
+  /** The gateway's setting GATEWAY_JWT_KEY_DIR. */
+  public static final String KEY_DIR = "GATEWAY_JWT_KEY_DIR";
+
   private final JsonObject settings;
+  private Tokens tokens;
 
   private TestCluster(JsonObject settings) {
     this.settings = settings;
   }
 
   public static TestCluster create() {
+    String name = "test-" + UUID.randomUUID();
     return new TestCluster(new JsonObject()
-        .put(ClusterConfig.NAME, "test-" + UUID.randomUUID())
+        .put(ClusterConfig.NAME, name)
         .put(ClusterConfig.HOST, "127.0.0.1")
-        .put(ClusterConfig.PORT, basePort()));
+        .put(ClusterConfig.PORT, basePort())
+        // the gateway's token signing key: one per cluster, never under the working tree
+        .put(KEY_DIR, Path.of(System.getProperty("java.io.tmpdir"), "mesh-keys-" + name).toString()));
+  }
+
+  /**
+   * Tokens signed with the key the gateways of this cluster verify with (made here if no gateway made
+   * it yet): {@code cluster.tokens().admin()}, {@code cluster.tokens().mint("user-id")}.
+   */
+  public synchronized Tokens tokens() {
+    if (tokens == null) {
+      Path dir = Path.of(settings.getString(KEY_DIR));
+      tokens = Tokens.ofKeyDir(dir);
+      dir.toFile().deleteOnExit();
+      dir.resolve(dev.mesh.common.LocalKeys.PRIVATE_FILE).toFile().deleteOnExit();
+    }
+    return tokens;
   }
 
   /**

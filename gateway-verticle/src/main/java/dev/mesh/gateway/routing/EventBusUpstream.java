@@ -1,15 +1,11 @@
 package dev.mesh.gateway.routing;
 
 import dev.mesh.common.Breakers;
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
-import dev.mesh.gateway.bridge.ForeignRouteProxy;
-import dev.mesh.gateway.observe.RequestObserver;
-import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -24,11 +20,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Handles every {@code /api/*} request: finds the route in the {@link RouteTable}, turns the request
- * into the action's input (JSON body plus path and query parameters as fields) and sends it to the
- * service's address through the service's breaker. Errors go to the router's JSON failure handler.
+ * A Java service of the mesh: the request becomes the action's input (JSON body plus path and query
+ * parameters as fields), sent to the service's address with the caller's identity headers; the reply is
+ * the answer, with the expansions the client asked for embedded.
  */
-public final class ApiForwarder implements Handler<RoutingContext> {
+public final class EventBusUpstream implements Upstream {
 
   /** How long a request that reached no handler is sent again while the registry lists instances. */
   private static final long NO_HANDLER_WINDOW_MS = 3_000;
@@ -37,57 +33,18 @@ public final class ApiForwarder implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final RouteTable table;
-  private final Breakers breakers;
   private final long timeoutMs;
-  private final ForeignRouteProxy foreignRoutes;
   private final Expander expander;
-  private final RequestValidation validation = new RequestValidation();
 
-  public ApiForwarder(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs,
-      ForeignRouteProxy foreignRoutes) {
+  public EventBusUpstream(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs) {
     this.vertx = vertx;
     this.table = table;
-    this.breakers = breakers;
     this.timeoutMs = timeoutMs;
-    this.foreignRoutes = foreignRoutes;
     this.expander = new Expander(vertx, breakers, timeoutMs);
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
-    RouteTable.Match match = table.match(ctx.request().method().name(), path);
-    String service = match != null ? match.route().service() : table.serviceOfPath(path);
-    RequestObserver.matched(ctx, service == null ? "none" : service, match == null ? null : match.route().path());
-    if (service == null) {
-      ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
-      return;
-    }
-    if (table.instances(service) == 0) {
-      ctx.fail(MeshError.unavailable("service '" + service + "' has no instance"));
-      return;
-    }
-    if (match == null) {
-      ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
-      return;
-    }
-    try {
-      validation.check(ctx, match.route()); // a bad body never reaches the service, nor counts against it
-    } catch (MeshError e) {
-      ctx.fail(e);
-      return;
-    }
-    if (breakers.state(service) == CircuitBreakerState.OPEN) {
-      failOpen(ctx, service);
-      return;
-    }
-    String endpoint = table.endpoint(service);
-    if (endpoint != null && foreignRoutes != null) {
-      // a service of another language: proxied over keep-alive HTTP as it is, not through the event bus
-      breakers.execute(service, () -> foreignRoutes.forward(ctx, endpoint))
-          .onFailure(failure -> fail(ctx, service, failure));
-      return;
-    }
+  public Future<Void> forward(RoutingContext ctx, RouteTable.Match match, Caller caller) {
     ServiceRoute route = match.route();
     JsonObject input;
     List<JsonObject> expansions;
@@ -96,21 +53,22 @@ public final class ApiForwarder implements Handler<RoutingContext> {
       String expand = route.expansions().isEmpty() ? null : ctx.queryParams().get(Expander.QUERY);
       expansions = expand == null ? List.of() : Expander.requested(route, expand);
     } catch (MeshError e) {
-      ctx.fail(e);
-      return;
+      return Future.failedFuture(e);
     }
-    DeliveryOptions delivery = new DeliveryOptions()
+    DeliveryOptions delivery = caller.addTo(new DeliveryOptions()
         .addHeader(MeshService.ACTION_HEADER, route.action())
-        .setSendTimeout(timeoutMs);
-    breakers.<Message<Object>>execute(service, () -> request(service, route.address(), input, delivery, 1))
-        .onSuccess(reply -> {
-          if (expansions.isEmpty() || !(reply.body() instanceof JsonObject body)) {
-            respond(ctx, reply);
-          } else {
-            expander.expand(body, expansions).onComplete(done -> respond(ctx, reply));
-          }
-        })
-        .onFailure(failure -> fail(ctx, service, failure));
+        .setSendTimeout(timeoutMs));
+    return request(route.service(), route.address(), input, delivery, 1).compose(reply -> {
+      if (expansions.isEmpty() || !(reply.body() instanceof JsonObject body)) {
+        respond(ctx, reply);
+        return Future.succeededFuture();
+      }
+      // an expansion's failure is embedded in place: the answer as a whole still comes
+      return expander.expand(body, expansions, caller).transform(done -> {
+        respond(ctx, reply);
+        return Future.succeededFuture();
+      });
+    });
   }
 
   /**
@@ -140,19 +98,6 @@ public final class ApiForwarder implements Handler<RoutingContext> {
     });
   }
 
-  private void fail(RoutingContext ctx, String service, Throwable failure) {
-    if (failure instanceof OpenCircuitException) {
-      failOpen(ctx, service); // a half-open breaker lets only its one trial call through
-    } else {
-      ctx.fail(MeshError.from(failure));
-    }
-  }
-
-  private void failOpen(RoutingContext ctx, String service) {
-    ctx.response().putHeader("Retry-After", Long.toString(breakers.retryAfterSeconds(service)));
-    ctx.fail(MeshError.unavailable("service '" + service + "' is failing; its circuit breaker is open"));
-  }
-
   private static void respond(RoutingContext ctx, Message<Object> reply) {
     String status = reply.headers().get(Reply.STATUS_HEADER);
     Object body = reply.body();
@@ -179,6 +124,9 @@ public final class ApiForwarder implements Handler<RoutingContext> {
       }
     }
     route.headers().forEach(header -> {
+      if (Caller.FIELD.equals(header.getValue())) {
+        return; // the caller's identity comes from the token, never from a header
+      }
       String value = ctx.request().getHeader(header.getKey());
       if (value != null) {
         add(input, String.valueOf(header.getValue()), value, "header " + header.getKey());

@@ -1,0 +1,154 @@
+package dev.mesh.gateway;
+
+import static dev.mesh.gateway.GatewayRoutingTest.assertJsonError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mesh.common.Endpoint;
+import dev.mesh.common.Reply;
+import dev.mesh.common.testing.Eventually;
+import dev.mesh.common.testing.TestCluster;
+import dev.mesh.common.testing.Tokens;
+import dev.mesh.gateway.bridge.BridgeSettings;
+import dev.mesh.gateway.ratelimit.RateLimitSettings;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two gateways on two clustered nodes share one set of token buckets (Bucket4j on the cluster's
+ * Hazelcast): a burst spread over both is cut at the limit. The tolerance is zero: each token is taken
+ * by a compare-and-swap on the one map entry of that bucket, so exactly {@code capacity} calls pass.
+ */
+class RateLimitTest {
+
+  private static final int READS = 10;
+  private static final int WRITES = 3;
+  private static TestCluster cluster;
+  private static Vertx first;
+  private static Vertx second;
+  private static Vertx serviceNode;
+  private static List<String> gateways;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.create();
+    first = cluster.join();
+    second = cluster.join();
+    serviceNode = cluster.join();
+    gateways = List.of(deployGateway(first), deployGateway(second));
+    TestCluster.await(serviceNode.deployVerticle(new TestService("meter", List.of(
+        Endpoint.get("/api/meter/reading", "read", input -> Future.succeededFuture(Reply.ok(new JsonObject()))),
+        Endpoint.get("/api/meter/public", "open", input -> Future.succeededFuture(Reply.ok(new JsonObject()))).open(),
+        Endpoint.get("/api/meter/report", "report", input -> Future.succeededFuture(Reply.ok(new JsonObject())))
+            .limitedAs("write"))),
+        new DeploymentOptions().setConfig(cluster.settings())));
+    for (String gateway : gateways) {
+      Eventually.await(Duration.ofSeconds(15), "the meter routed at " + gateway,
+          () -> get(gateway, "/api/meter/info", cluster.tokens().admin()).statusCode() == 200);
+    }
+  }
+
+  private static String deployGateway(Vertx node) {
+    int port = TestCluster.freePort();
+    JsonObject config = cluster.settings()
+        .put(GatewayVerticle.PORT, port)
+        .put(GatewayVerticle.REQUIRED_SERVICES, "")
+        .put(BridgeSettings.TCP_PORT, -1)
+        .put(RateLimitSettings.LIMITS, "read=" + READS + "/3600,write=" + WRITES + "/3600,bridge=2/3600");
+    TestCluster.await(node.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
+    return "http://127.0.0.1:" + port;
+  }
+
+  @AfterAll
+  static void stop() {
+    TestCluster.await(Future.join(first.close(), second.close(), serviceNode.close()));
+  }
+
+  @Test
+  void aBurstThroughTwoGatewaysIsCutAtTheOneLimit() throws Exception {
+    String token = cluster.tokens().mint("burst-" + System.nanoTime(), "customer");
+    int passed = 0;
+    int refused = 0;
+    for (int i = 0; i < 3 * READS; i++) {
+      HttpResponse<String> answer = get(gateways.get(i % 2), "/api/meter/reading", token);
+      assertEquals("\"read\";q=" + READS + ";w=3600", answer.headers().firstValue("RateLimit-Policy").orElse(""),
+          "every answer names the policy");
+      String state = answer.headers().firstValue("RateLimit").orElse("");
+      if (answer.statusCode() == 200) {
+        passed++;
+        assertTrue(state.startsWith("\"read\";r=" + (READS - passed) + ";t="), "remaining counts down: " + state);
+      } else {
+        refused++;
+        assertJsonError(answer, 429, "too_many_requests");
+        long retryAfter = Long.parseLong(answer.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 3600 / READS + 1, "one token comes back within w/q: " + retryAfter);
+        assertTrue(state.startsWith("\"read\";r=0;t="), state);
+      }
+    }
+    assertEquals(READS, passed, "both gateways drew from one bucket");
+    assertEquals(2 * READS, refused);
+
+    // another class is another bucket; another identity too
+    assertEquals(200, get(gateways.get(0), "/api/meter/report", token).statusCode());
+    assertEquals("\"write\";q=" + WRITES + ";w=3600",
+        get(gateways.get(1), "/api/meter/report", token).headers().firstValue("RateLimit-Policy").orElse(""));
+    assertEquals(200, get(gateways.get(1), "/api/meter/reading", cluster.tokens().mint("other-" + System.nanoTime()))
+        .statusCode());
+  }
+
+  @Test
+  void anonymousCallsAreCountedPerClientAddress() throws Exception {
+    // all anonymous calls of this test come from 127.0.0.1: one bucket for both gateways
+    int passed = 0;
+    for (int i = 0; i < 2 * READS; i++) {
+      if (get(gateways.get(i % 2), "/api/meter/public", null).statusCode() == 200) {
+        passed++;
+      }
+    }
+    assertEquals(READS, passed);
+    assertEquals(200, get(gateways.get(0), "/api/meter/public", cluster.tokens().mint("someone")).statusCode(),
+        "a caller with a token has its own bucket");
+  }
+
+  @Test
+  void bridgeRegistrationIsLimited() throws Exception {
+    int created = 0;
+    int limited = 0;
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(gateways.get(i % 2) + "/bridge/services"))
+          .header("Authorization", "Bearer " + BridgeSettings.DEV_SECRET).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", "limited-" + i)
+              .put("baseUrl", "http://127.0.0.1:9").put("routes", new JsonArray()).encode())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() == 201) {
+        created++;
+      } else {
+        assertJsonError(answer, 429, "too_many_requests");
+        limited++;
+      }
+    }
+    assertEquals(2, created);
+    assertEquals(2, limited);
+  }
+
+  private static HttpResponse<String> get(String gateway, String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).GET();
+    if (token != null) {
+      request.header("Authorization", Tokens.bearer(token));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,142 @@
+package dev.mesh.tests;
+
+import static dev.mesh.tests.MeshProcesses.ANONYMOUS;
+import static dev.mesh.tests.MeshProcesses.AUTHORIZATION;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mesh.common.testing.TestCluster;
+import dev.mesh.common.testing.Tokens;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shop's rules through the four real JVMs with real tokens: product reads are public, writes are the
+ * admin's; a customer reads, changes and orders only as themselves, another's order or record is "not
+ * found", and no header or body field a client forges changes who it is.
+ */
+class OwnershipEndToEndTest {
+
+  @TempDir
+  static Path dataDir;
+  private static MeshProcesses mesh;
+  private static String ada;
+  private static String bob;
+  private static String adaToken;
+  private static String bobOrder;
+  private static String sku;
+
+  @BeforeAll
+  static void startMesh() throws Exception {
+    mesh = MeshProcesses.ready(TestCluster.create().settings(), dataDir);
+    ada = createUser("ada");
+    bob = createUser("bob");
+    adaToken = mesh.tokens.mint(ada, "customer");
+    sku = "OWN-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> product = mesh.post("/api/inventory/products", new JsonObject().put("sku", sku)
+        .put("name", "Lamp").put("priceCents", 1200).put("available", 50));
+    assertEquals(201, product.statusCode(), product.body());
+    HttpResponse<String> placed = placeAs(mesh.tokens.mint(bob, "customer"), bob);
+    assertTrue(placed.statusCode() == 201 || placed.statusCode() == 202, placed.body());
+    bobOrder = new JsonObject(placed.body()).getString("id");
+  }
+
+  @AfterAll
+  static void stopMesh() throws Exception {
+    mesh.close();
+  }
+
+  @Test
+  void productReadsArePublicAndWritesAreTheAdmins() throws Exception {
+    assertEquals(200, mesh.getAs(ANONYMOUS, "/api/inventory/products/" + sku).statusCode());
+    assertEquals(200, mesh.getAs(ANONYMOUS, "/api/inventory/products").statusCode());
+    long before = new JsonObject(mesh.get("/api/inventory/products/" + sku).body()).getLong("available");
+    JsonObject restock = new JsonObject().put("quantity", 5);
+    HttpResponse<String> anonymous = mesh.post("/api/inventory/products/" + sku + "/restock", restock,
+        AUTHORIZATION, ANONYMOUS);
+    assertEquals(401, anonymous.statusCode(), anonymous.body());
+    assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    HttpResponse<String> customer = mesh.post("/api/inventory/products/" + sku + "/restock", restock,
+        AUTHORIZATION, Tokens.bearer(adaToken));
+    assertEquals(403, customer.statusCode(), customer.body());
+    assertEquals("forbidden", new JsonObject(customer.body()).getString("error"));
+    assertEquals(before, new JsonObject(mesh.get("/api/inventory/products/" + sku).body()).getLong("available"),
+        "nothing was written");
+  }
+
+  @Test
+  void aCustomerSeesAndChangesOnlyTheirOwnRecord() throws Exception {
+    assertEquals(200, mesh.getAs(adaToken, "/api/users/" + ada).statusCode());
+    assertEquals(404, mesh.getAs(adaToken, "/api/users/" + bob).statusCode(), "another's record is not found");
+    assertEquals(403, mesh.getAs(adaToken, "/api/users").statusCode(), "listing users is the admin's");
+    HttpResponse<String> renamed = mesh.send("PATCH", "/api/users/" + bob, "{\"name\":\"Mallory\"}",
+        Map.of(AUTHORIZATION, Tokens.bearer(adaToken)));
+    assertEquals(404, renamed.statusCode(), renamed.body());
+    assertEquals("bob", new JsonObject(mesh.get("/api/users/" + bob).body()).getString("name"), "nothing was written");
+    assertEquals(401, mesh.getAs(ANONYMOUS, "/api/users/" + ada).statusCode());
+  }
+
+  @Test
+  void aCustomerOrdersListsAndCancelsOnlyAsThemselves() throws Exception {
+    HttpResponse<String> forOther = placeAs(adaToken, bob);
+    assertEquals(403, forOther.statusCode(), forOther.body());
+    HttpResponse<String> own = placeAs(adaToken, ada);
+    assertTrue(own.statusCode() == 201 || own.statusCode() == 202, own.body());
+    String adaOrder = new JsonObject(own.body()).getString("id");
+
+    assertEquals(200, mesh.getAs(adaToken, "/api/orders/" + adaOrder).statusCode());
+    assertEquals(404, mesh.getAs(adaToken, "/api/orders/" + bobOrder).statusCode(), "ids cannot be probed");
+    HttpResponse<String> cancel = mesh.post("/api/orders/" + bobOrder + "/cancel", new JsonObject(),
+        AUTHORIZATION, Tokens.bearer(adaToken));
+    assertEquals(404, cancel.statusCode(), cancel.body());
+
+    JsonArray listed = new JsonObject(mesh.getAs(adaToken, "/api/orders").body()).getJsonArray("items");
+    assertTrue(!listed.isEmpty() && listed.stream().allMatch(o -> ada.equals(((JsonObject) o).getString("userId"))),
+        "only her own orders: " + listed);
+    assertEquals(403, mesh.getAs(adaToken, "/api/orders?userId=" + bob).statusCode());
+    assertEquals(200, mesh.get("/api/orders/" + bobOrder).statusCode(), "the admin sees every order");
+  }
+
+  @Test
+  void forgedIdentityChangesNothing() throws Exception {
+    Map<String, String> forged = Map.of(AUTHORIZATION, Tokens.bearer(adaToken),
+        "mesh-subject", bob, "mesh-roles", "admin", "mesh-edge", "0", "X-Mesh-Subject", bob);
+    assertEquals(404, mesh.send("GET", "/api/orders/" + bobOrder, null, forged).statusCode());
+    assertEquals(404, mesh.send("GET", "/api/users/" + bob, null, forged).statusCode());
+    // the caller field is no input a client may give: the route's schema refuses it at the edge
+    HttpResponse<String> bodyForged = mesh.send("PATCH", "/api/users/" + bob, new JsonObject().put("name", "Mallory")
+        .put("_caller", new JsonObject().put("sub", bob).put("roles", new JsonArray().add("admin"))).encode(), forged);
+    assertEquals(400, bodyForged.statusCode(), bodyForged.body());
+    assertTrue(new JsonObject(bodyForged.body()).getJsonObject("fields").containsKey("_caller"), bodyForged.body());
+    HttpResponse<String> headersForged = mesh.send("PATCH", "/api/users/" + bob,
+        new JsonObject().put("name", "Mallory").encode(), forged);
+    assertEquals(404, headersForged.statusCode(), headersForged.body());
+    HttpResponse<String> bobNow = mesh.get("/api/users/" + bob);
+    assertEquals(200, bobNow.statusCode(), bobNow.body());
+    assertNotEquals("Mallory", new JsonObject(bobNow.body()).getString("name"), "nothing was written");
+    assertEquals(401, mesh.send("GET", "/api/orders", null, Map.of(AUTHORIZATION, ANONYMOUS, "mesh-subject", ada,
+        "mesh-edge", "1")).statusCode(), "headers are no credential");
+  }
+
+  private static HttpResponse<String> placeAs(String token, String userId) throws Exception {
+    return mesh.post("/api/orders", new JsonObject().put("userId", userId)
+            .put("items", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1))),
+        "Idempotency-Key", UUID.randomUUID().toString(), AUTHORIZATION, Tokens.bearer(token));
+  }
+
+  private static String createUser(String name) throws Exception {
+    HttpResponse<String> created = mesh.post("/api/users", new JsonObject()
+        .put("email", name + "-" + UUID.randomUUID() + "@example.com").put("name", name));
+    assertEquals(201, created.statusCode(), created.body());
+    return new JsonObject(created.body()).getString("id");
+  }
+}
