@@ -316,10 +316,10 @@ write_report() {
   } >"$footer"
   local previous=$ROOT/bench/RESULTS.md costs_section=$VAR/previous-costs.md
   # the section of `bench/run costs` is kept as it was
-  sed -n '/<!-- costs:begin -->/,/<!-- costs:end -->/p' "$previous" >"$costs_section" 2>/dev/null || true
+  sed -n '/^<!-- costs-[a-z]*:begin -->$/,/^<!-- costs-[a-z]*:end -->$/p' "$previous" >"$costs_section" 2>/dev/null || true
   log_command "$(bench_java) report results=$RESULTS_TSV previous=$previous header=$header footer=$footer out=$OUT"
   # shellcheck disable=SC2046
   $(bench_java) report results="$RESULTS_TSV" previous="$previous" header="$header" footer="$footer" out="$OUT"
-  [[ -s "$costs_section" ]] && splice_costs_section "$costs_section" "$OUT"
+  [[ -s "$costs_section" ]] && { echo; cat "$costs_section"; } >>"$OUT"
   return 0
 }
