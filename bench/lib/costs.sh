@@ -9,7 +9,8 @@
 #                        declared authenticated (called with a token) and one declared public (without);
 #   observability phase: mesh obs-metrics (defaults: metrics on, tracing on but not exporting), obs-export
 #                        (metrics on, spans exported over OTLP to a sink on loopback) and obs-off
-#                        (MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false); rate limits off in all three.
+#                        (MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false), and obs-metrics-only (metrics
+#                        on, MESH_TRACING_ENABLED=false); rate limits off in all four.
 
 COSTS_GATEWAY_PORT=${BENCH_COSTS_GATEWAY_PORT:-38180}
 COSTS_CLUSTER_PORT=${BENCH_COSTS_CLUSTER_PORT:-6301}
@@ -17,6 +18,7 @@ COSTS_HEALTH_PORT=${BENCH_COSTS_HEALTH_PORT:-39400}
 OTLP_PORT=${BENCH_OTLP_PORT:-38190}
 COSTS_USERS=${BENCH_COSTS_USERS:-100}
 COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # either or both
+COSTS_PATHS=${BENCH_COSTS_PATHS:-proxy read}                # observability phase: either or both
 LOAD_SAMPLES=$VAR/load-samples.txt
 
 costs_main() {
@@ -68,8 +70,13 @@ observability_phase() {
   cost_mesh_up obs-off 2 GATEWAY_RATE_LIMIT_ENABLED=false MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false
   cost_mesh_up obs-metrics 3 GATEWAY_RATE_LIMIT_ENABLED=false
   cost_mesh_up obs-export 4 GATEWAY_RATE_LIMIT_ENABLED=false OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT"
-  cost_rounds observability-proxy proxy metrics+export:obs-export:token metrics:obs-metrics:token off:obs-off:token
-  cost_rounds observability-read read metrics+export:obs-export:token metrics:obs-metrics:token off:obs-off:token
+  # metrics alone: the defaults' tracing (on, not exporting) switched off, to split the defaults' cost
+  cost_mesh_up obs-metrics-only 5 GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false
+  local path
+  for path in $COSTS_PATHS; do
+    cost_rounds "observability-$path" "$path" metrics+export:obs-export:token metrics:obs-metrics:token \
+      metrics-only:obs-metrics-only:token off:obs-off:token
+  done
   local sink
   sink=$(curl -s --max-time 5 "http://127.0.0.1:$OTLP_PORT/stats")
   [[ "$sink" == *'"posts":0,'* ]] && die "tracing exported nothing to the OTLP sink: $sink"
@@ -77,6 +84,7 @@ observability_phase() {
   cost_mesh_down obs-off
   cost_mesh_down obs-metrics
   cost_mesh_down obs-export
+  cost_mesh_down obs-metrics-only
 }
 
 stop_costs() {
@@ -225,13 +233,13 @@ write_phase_section() {
       echo "- Proxy: \`GET /api/bench/constant\` (authenticated, called with an admin token) and \`GET /api/bench/open\` (declared \`\"auth\": {\"public\": true}\`, called without a token) reach the same constant backend through the HTTP bridge. Read: \`GET /api/users/:id\` over $COSTS_USERS users, with the token (the route is authenticated and auth cannot be taken off it, so the read path measures rate limits only; the proxy pair gives auth's cost per request)."
       echo "- Rate limits when on: \`GATEWAY_RATE_LIMITS=$GATEWAY_RATE_LIMITS\`, far above what the bench reaches, so every request pays the bucket check and none is refused."
     else
-      echo "- off: \`MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false\`; metrics: the defaults (metrics on, tracing on but not exporting); metrics+export: metrics on and \`OTEL_EXPORTER_OTLP_ENDPOINT\` set to a sink on loopback. Rate limits are off in all three, so that their cost does not dilute what is measured. Proxy: \`GET /api/bench/constant\` with a token; read: \`GET /api/users/:id\` over $COSTS_USERS users."
+      echo "- off: \`MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false\`; metrics: the defaults (metrics on, tracing on but not exporting); metrics-only: metrics on, \`MESH_TRACING_ENABLED=false\`; metrics+export: metrics on and \`OTEL_EXPORTER_OTLP_ENDPOINT\` set to a sink on loopback. Rate limits are off in all four, so that their cost does not dilute what is measured. Proxy: \`GET /api/bench/constant\` with a token; read: \`GET /api/users/:id\` over $COSTS_USERS users."
     fi
     echo "- cpu_us/request: CPU time (user + system, /proc) of the gateway, and of all four JVMs of the mesh, over the run divided by the requests."
     cat "$VAR/notes-$phase.md" 2>/dev/null || true
     echo
     echo '```sh'
-    echo "BENCH_SECONDS=$SECONDS_PER_RUN BENCH_WARMUP_SECONDS=$WARMUP_SECONDS BENCH_REPS=$REPS BENCH_COSTS_USERS=$COSTS_USERS BENCH_COSTS_PHASES=$phase /work/rooms/heavy bench/run costs"
+    echo "BENCH_SECONDS=$SECONDS_PER_RUN BENCH_WARMUP_SECONDS=$WARMUP_SECONDS BENCH_REPS=$REPS BENCH_COSTS_USERS=$COSTS_USERS BENCH_COSTS_PHASES=$phase BENCH_COSTS_PATHS='$COSTS_PATHS' /work/rooms/heavy bench/run costs"
     cat "$VAR/commands.txt" "$VAR/commands-$phase.txt" 2>/dev/null || true
     echo '```'
     echo "<!-- costs-$phase:end -->"

@@ -316,7 +316,7 @@ write_report() {
   } >"$footer"
   local previous=$ROOT/bench/RESULTS.md costs_section=$VAR/previous-costs.md
   # the section of `bench/run costs` is kept as it was
-  sed -n '/^<!-- costs-[a-z]*:begin -->$/,/^<!-- costs-[a-z]*:end -->$/p' "$previous" >"$costs_section" 2>/dev/null || true
+  sed -n '/^<!-- costs-[a-z-]*:begin -->$/,/^<!-- costs-[a-z-]*:end -->$/p' "$previous" >"$costs_section" 2>/dev/null || true
   log_command "$(bench_java) report results=$RESULTS_TSV previous=$previous header=$header footer=$footer out=$OUT"
   # shellcheck disable=SC2046
   $(bench_java) report results="$RESULTS_TSV" previous="$previous" header="$header" footer="$footer" out="$OUT"

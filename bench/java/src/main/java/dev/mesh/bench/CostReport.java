@@ -31,9 +31,11 @@ final class CostReport {
       new Comparison("security-proxy", "limits", "neither", "rate limits alone / both off", null),
       new Comparison("security-read", "limits", "no-limits", "rate limits on / off", null),
       new Comparison("observability-proxy", "metrics+export", "off", "metrics on and tracing exporting / both off", null),
-      new Comparison("observability-proxy", "metrics", "off", "metrics on (tracing not exporting) / both off", 0.9),
+      new Comparison("observability-proxy", "metrics", "off", "defaults: metrics on, tracing on but not exporting / both off", null),
+      new Comparison("observability-proxy", "metrics-only", "off", "metrics on, tracing off / both off", 0.9),
       new Comparison("observability-read", "metrics+export", "off", "metrics on and tracing exporting / both off", null),
-      new Comparison("observability-read", "metrics", "off", "metrics on (tracing not exporting) / both off", 0.9));
+      new Comparison("observability-read", "metrics", "off", "defaults: metrics on, tracing on but not exporting / both off", null),
+      new Comparison("observability-read", "metrics-only", "off", "metrics on, tracing off / both off", 0.9));
 
   private CostReport() {
   }
