@@ -32,11 +32,14 @@ public final class RequestObserver implements Handler<RoutingContext> {
   public static final String TRACEPARENT = "traceparent";
 
   private final MeterRegistry registry;
+  private final SlidingWindow recent;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
 
-  public RequestObserver(MeterRegistry registry) {
+  /** {@code recent}: also counts every answer per service there, for the dashboard's charts. */
+  public RequestObserver(MeterRegistry registry, SlidingWindow recent) {
     this.registry = registry;
+    this.recent = recent;
   }
 
   /** Names the service and route template this request was matched to (template null: none matched). */
@@ -80,6 +83,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
         .serviceLevelObjectives(MeshMetrics.LATENCY_BUCKETS)
         .register(registry));
     timer.record(nanos, TimeUnit.NANOSECONDS);
+    recent.record(service, nanos, status >= 500); // a 5xx is the mesh failing, not the client
     if (access.isInfoEnabled()) {
       String subject = Exchange.caller(ctx).subject(); // as the pipeline verified it
       String caller = subject == null ? "-" : subject;
