@@ -16,9 +16,9 @@
     { key: 'cancelled', label: 'cancelled', color: '#b42318' }
   ];
   var SERVICE_CHARTS = [
-    { id: 'rate', unit: 'req/s', value: function (s) { return s.perSecond; } },
-    { id: 'p99', unit: 'ms', value: function (s) { return s.p99Ms === undefined ? null : s.p99Ms; } },
-    { id: 'errors', unit: '%', value: function (s) { return s.errorRatio * 100; } }
+    { id: 'rate', value: function (s) { return s.perSecond; } },
+    { id: 'p99', value: function (s) { return s.p99Ms === undefined ? null : s.p99Ms; } },
+    { id: 'errors', value: function (s) { return s.errorRatio * 100; } }
   ];
 
   var snapshots = []; // oldest first, by .at
@@ -88,12 +88,12 @@
     drawnServices = services.join(',');
     SERVICE_CHARTS.forEach(function (chart) {
       create(chart.id, services.map(function (name, i) {
-        return { label: name, stroke: PALETTE[i % PALETTE.length], width: 2, value: unit(chart.unit) };
+        return { label: name, stroke: PALETTE[i % PALETTE.length], width: 2 };
       }));
     });
     if (!charts.sagas) {
       create('sagas', OUTCOMES.map(function (o) {
-        return { label: o.label, stroke: o.color, width: 2, value: unit('') };
+        return { label: o.label, stroke: o.color, width: 2 };
       }));
     }
   }
@@ -107,8 +107,10 @@
       height: 170,
       series: [{}].concat(series),
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max || 0, 1)]; } } },
-      axes: [{}, { size: 50 }],
-      legend: { live: true }
+      // the clock alone: the page covers minutes, not days
+      axes: [{ space: 70, values: function (u, splits) { return splits.map(clock); } }, { size: 50 }],
+      // the legend names the lines; the numbers are in the table under the charts
+      legend: { live: false }
     }, [[]].concat(series.map(function () { return []; })), target);
   }
 
@@ -121,8 +123,8 @@
     figure.dataset.points = String(data[0].length);
   }
 
-  function unit(suffix) {
-    return function (u, v) { return v === null || v === undefined ? '–' : round(v) + (suffix ? ' ' + suffix : ''); };
+  function clock(seconds) {
+    return new Date(seconds * 1000).toLocaleTimeString([], { hour12: false });
   }
 
   function round(v) {
