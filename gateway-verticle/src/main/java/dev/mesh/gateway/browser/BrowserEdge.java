@@ -14,7 +14,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * Everything the gateway offers browsers: the live dashboard at {@code /} (static files from the
  * jar's {@code webroot/}), the SockJS event-bus bridge at {@code /eventbus}, the mesh status, the
- * last orders and the charts' figures the page shows. The gateway creates one, starts it, mounts it on its router and stops it.
+ * last orders and the charts' figures the page shows. The gateway creates one, starts it, mounts it on
+ * its router and stops it.
  */
 public final class BrowserEdge {
 
