@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * unpublishes on stop.
  *
  * <p>An instance serves only while it can: every {@code MESH_HEALTH_CHECK_MS} it runs {@link #checkHealth()}
- * (its database, for a service that has one). When that fails it stops consuming its address (the event
- * bus round-robins over every consumer, whatever the registry says) and marks its record DOWN; when the
+ * (its database, for a service that has one). When that fails it stops consuming its shared address (the
+ * event bus round-robins over every consumer, whatever the registry says) and marks its record DOWN; when the
  * check passes again it consumes and is marked UP, without a restart. On stop it unpublishes, goes on
  * serving {@code MESH_LEAVE_GRACE_MS}, stops consuming, then lets the requests it holds finish before
  * {@link #cleanup()}.
