@@ -49,7 +49,8 @@ public abstract class MeshService extends VerticleBase {
   protected final String instanceId = UUID.randomUUID().toString();
   private final Map<String, Endpoint> actions = new LinkedHashMap<>();
   private MessageConsumer<Object> consumer;
-  private Record record;
+  /** The registration of our record, as {@link Registry#publish} answered it: the handle to mark it by. */
+  private String registration;
   private boolean serving;
   private boolean checking;
   private boolean stopping;
@@ -107,7 +108,7 @@ public abstract class MeshService extends VerticleBase {
       return consume();
     }).compose(v -> registry.publish(newRecord()))
         .onSuccess(published -> {
-          record = published;
+          registration = published.getRegistration();
           serving = true;
           health("UP");
           healthTimer = vertx.setPeriodic(settings.getInt(HEALTH_CHECK_MS, 1000), id -> checkOnce());
@@ -147,7 +148,7 @@ public abstract class MeshService extends VerticleBase {
   }
 
   private void checkOnce() {
-    if (checking || record == null) {
+    if (checking || registration == null) {
       return;
     }
     checking = true;
@@ -169,19 +170,15 @@ public abstract class MeshService extends VerticleBase {
         address());
     serving = false;
     health(reason == null ? "DOWN" : reason);
-    record.setStatus(Status.DOWN);
-    record.getMetadata().put(Registry.REASON, reason);
-    return registry.update(record)
+    return registry.mark(registration, Status.DOWN, reason == null ? "DOWN" : reason)
         .eventually(() -> consumer.unregister())
         .mapEmpty();
   }
 
+  // a resume whose mark failed is tried again by the next check: the consumer is registered only once
   private Future<Void> resume() {
-    return consume().compose(v -> {
-      record.setStatus(Status.UP);
-      record.getMetadata().remove(Registry.REASON);
-      return registry.update(record);
-    }).onSuccess(r -> {
+    Future<Void> consuming = consumer.isRegistered() ? Future.succeededFuture() : consume();
+    return consuming.compose(v -> registry.mark(registration, Status.UP, null)).onSuccess(r -> {
       serving = true;
       health("UP");
       log.info("{} instance {} serves {} again", name(), instanceId, address());

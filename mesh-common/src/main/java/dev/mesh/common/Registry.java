@@ -107,9 +107,37 @@ public final class Registry {
     return discovery.getRecords(r -> true, true);
   }
 
-  /** Publishes a changed record (same registration), e.g. its status. */
-  public Future<Record> update(Record record) {
-    return discovery.update(record);
+  /**
+   * Marks a record this registry published UP, or DOWN with the reason, by the registration
+   * {@link #publish} answered. The change reaches the record wherever {@link #restoreOwn} has moved it
+   * since (a merge may have made it publish the record again under a new registration).
+   */
+  public Future<Record> mark(String registration, Status status, String reason) {
+    Record current = published.get(registration);
+    if (current == null) {
+      return Future.failedFuture(new IllegalStateException("no record of ours under " + registration));
+    }
+    setState(current, status, reason);
+    return discovery.update(current);
+  }
+
+  private static void setState(Record record, Status status, String reason) {
+    record.setStatus(status);
+    if (reason == null) {
+      record.getMetadata().remove(REASON);
+    } else {
+      record.getMetadata().put(REASON, reason);
+    }
+  }
+
+  /** Gives {@code found}, our record as the registry holds it, the state we last marked, if it differs. */
+  private Future<?> carryState(Record mine, Record found) {
+    String reason = mine.getMetadata().getString(REASON);
+    if (found.getStatus() == mine.getStatus() && Objects.equals(found.getMetadata().getString(REASON), reason)) {
+      return Future.succeededFuture();
+    }
+    setState(found, mine.getStatus(), reason);
+    return discovery.update(found);
   }
 
   /** Runs the handler whenever a record is published, updated or removed anywhere in the cluster. */
@@ -161,16 +189,19 @@ public final class Registry {
           .findFirst().orElse(null);
       if (again != null) {
         kept.add(again.getRegistration());
-        published.replace(key, mine, again);
+        if (published.replace(key, mine, again)) {
+          steps.add(carryState(mine, again));
+        }
         return;
       }
       log.info("publishing {} instance {} again: its record was removed while this node was cut off",
           mine.getName(), instanceOf(mine));
       Record copy = new Record(mine.toJson()).setRegistration(null);
-      steps.add(discovery.publish(copy).onSuccess(r -> {
+      steps.add(discovery.publish(copy).compose(r -> {
         if (!published.replace(key, mine, r)) {
-          discovery.unpublish(r.getRegistration()); // unpublished meanwhile: do not leave it behind
+          return discovery.unpublish(r.getRegistration()).mapEmpty(); // unpublished meanwhile: not left behind
         }
+        return carryState(mine, r).mapEmpty(); // marked UP or DOWN while the copy was on its way
       }));
     });
     records.stream()

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
+import io.vertx.servicediscovery.Status;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +90,38 @@ class RegistryTest {
     // its publisher still removes it by the registration it was first given
     TestCluster.await(registryA.unpublish(published.getRegistration()));
     assertTrue(TestCluster.await(registryB.records()).isEmpty());
+    other.close();
+  }
+
+  @Test
+  void anInstanceMarkedDownWhileCutOffIsUpOnceMarkedUpAfterItsRecordWasPublishedAgain() {
+    // seen on three hosts under load: an instance withdrew (DOWN) during a split, its record was reaped on
+    // the other side and published again here; marking it UP later must reach the record that now stands
+    Record published = TestCluster.await(registryA.publish(registryA.newRecord("users", "mesh.users", "a-1", "1.0")));
+    String registration = published.getRegistration();
+    TestCluster.await(registryA.mark(registration, Status.DOWN, "the users database did not answer"));
+    ServiceDiscovery other = ServiceDiscovery.create(nodeB);
+    TestCluster.await(other.unpublish(registration));
+
+    Record again = Eventually.await(Duration.ofSeconds(10), "the record published again, still DOWN",
+        () -> TestCluster.await(registryB.allRecords()), records -> records.size() == 1).get(0);
+    assertEquals(Status.DOWN, again.getStatus());
+    assertEquals("the users database did not answer", again.getMetadata().getString(Registry.REASON));
+
+    TestCluster.await(registryA.mark(registration, Status.UP, null));
+    List<Record> up = Eventually.await(Duration.ofSeconds(10), "one record of the instance, UP",
+        () -> TestCluster.await(registryB.allRecords()),
+        records -> records.size() == 1 && records.get(0).getStatus() == Status.UP);
+    assertEquals("a-1", up.get(0).getMetadata().getString(Registry.INSTANCE));
+    assertEquals(null, up.get(0).getMetadata().getString(Registry.REASON));
+    // and it stays so: the sweeps after it (every 2 s here) neither drop nor duplicate it
+    TestCluster.await(nodeA.timer(2500));
+    List<Record> later = TestCluster.await(registryB.allRecords());
+    assertEquals(1, later.size());
+    assertEquals(Status.UP, later.get(0).getStatus());
+
+    TestCluster.await(registryA.unpublish(registration));
+    assertTrue(TestCluster.await(registryB.allRecords()).isEmpty());
     other.close();
   }
 
