@@ -1,6 +1,7 @@
 package dev.mesh.gateway.observe;
 
 import dev.mesh.common.observe.MeshMetrics;
+import dev.mesh.common.observe.MeshTracing;
 import dev.mesh.gateway.pipeline.Exchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +65,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
 
   /** The W3C form: version, trace id, span id, flags. */
   static String traceparent(SpanContext trace) {
-    return "00-" + trace.getTraceId() + "-" + trace.getSpanId() + "-" + trace.getTraceFlags().asHex();
+    return MeshTracing.traceparent(trace);
   }
 
   private void observe(RoutingContext ctx, long nanos, SpanContext trace) {
