@@ -27,10 +27,18 @@ import org.slf4j.LoggerFactory;
  * unpublishes on stop.
  *
  * <p>An instance serves only while it can: every {@code MESH_HEALTH_CHECK_MS} it runs {@link #checkHealth()}
- * (its database, for a service that has one). When that fails it stops consuming its address (the event
- * bus round-robins over every consumer, whatever the registry says) and marks its record DOWN; when the
- * check passes again it consumes and is marked UP, without a restart. On stop it unpublishes, stops
- * consuming, then lets the requests it holds finish before {@link #cleanup()}.
+ * (its database, for a service that has one). When that fails it stops consuming its shared address (the
+ * event bus round-robins over every consumer, whatever the registry says) and marks its record DOWN; when the
+ * check passes again it consumes and is marked UP, without a restart. On stop it unpublishes, goes on
+ * serving {@code MESH_LEAVE_GRACE_MS}, stops consuming, then lets the requests it holds finish before
+ * {@link #cleanup()}.
+ *
+ * <p>Besides the shared address each instance consumes an address of its own, named in its record
+ * ({@link Registry#INSTANCE_ADDRESS}), and the gateways send there. That is what lets an instance leave
+ * without losing a request: a clustered event bus silently drops a message that reaches a node after its
+ * consumer left (no "no handler" answer: the sender waits for its timeout), and a sender learns that a
+ * consumer left only some time later. Routed by record instead, a gateway stops choosing the instance
+ * once it sees the record go, while the instance still consumes.
  */
 public abstract class MeshService extends VerticleBase {
 
@@ -39,7 +47,7 @@ public abstract class MeshService extends VerticleBase {
   /** Local shared map: service name to "UP" or the reason it cannot serve; read by the node's /health. */
   public static final String HEALTH_MAP = "mesh.health";
   private static final long DRAIN_BOUND_MS = 10_000;
-  /** How long a stopping instance stays on the bus after leaving its address (senders learn late). */
+  /** How long a stopping instance goes on serving after unpublishing its record (routers learn late). */
   public static final String LEAVE_GRACE_MS = "MESH_LEAVE_GRACE_MS";
 
   private static final Logger log = LoggerFactory.getLogger(MeshService.class);
@@ -49,6 +57,7 @@ public abstract class MeshService extends VerticleBase {
   protected final String instanceId = UUID.randomUUID().toString();
   private final Map<String, Endpoint> actions = new LinkedHashMap<>();
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> instanceConsumer;
   /** The registration of our record, as {@link Registry#publish} answered it: the handle to mark it by. */
   private String registration;
   private boolean serving;
@@ -89,6 +98,11 @@ public abstract class MeshService extends VerticleBase {
     return "mesh." + name();
   }
 
+  /** The address only this instance consumes: where the gateways send. */
+  public String instanceAddress() {
+    return Registry.instanceAddress(address(), instanceId);
+  }
+
   public static String version() {
     String version = MeshService.class.getPackage().getImplementationVersion();
     return version == null ? "dev" : version;
@@ -105,7 +119,8 @@ public abstract class MeshService extends VerticleBase {
           .summary("Which instance answered: service, instance id, node id and version")
           .responds(200, "the answering instance"));
       all.forEach(e -> actions.put(e.action(), e));
-      return consume();
+      instanceConsumer = vertx.eventBus().consumer(instanceAddress(), this::dispatch);
+      return Future.all(consume(), instanceConsumer.completion());
     }).compose(v -> registry.publish(newRecord()))
         .onSuccess(published -> {
           registration = published.getRegistration();
@@ -120,17 +135,23 @@ public abstract class MeshService extends VerticleBase {
   public Future<?> stop() {
     stopping = true; // a check under way must not consume again
     vertx.cancelTimer(healthTimer);
+    // a gateway that has not yet seen the record go still sends to this instance's address: serve it
+    // until every gateway has caught up, and only then leave the addresses (a message that arrives after
+    // that is dropped by the event bus without an answer, a timeout for its sender)
     return registry.unpublishAll()
-        .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
-        // a node that sent before it saw the consumer go still sends here for a moment: stay to answer
-        // "no handler" (which the gateway sends on) instead of closing the connection under the message
         .eventually(() -> vertx.timer(settings.getInt(LEAVE_GRACE_MS, 1500)).mapEmpty())
+        .eventually(() -> unregister(consumer))
+        .eventually(() -> unregister(instanceConsumer))
         .eventually(this::drain)
         .eventually(this::cleanup)
         .eventually(() -> {
           registry.close();
           return Future.succeededFuture();
         });
+  }
+
+  private static Future<Void> unregister(MessageConsumer<Object> consumer) {
+    return consumer == null || !consumer.isRegistered() ? Future.succeededFuture() : consumer.unregister();
   }
 
   // in a cluster the subscription is only visible to others once its completion is done
@@ -143,6 +164,7 @@ public abstract class MeshService extends VerticleBase {
     JsonArray routes = new JsonArray();
     actions.values().stream().filter(Endpoint::routed).map(Endpoint::routeJson).forEach(routes::add);
     Record fresh = registry.newRecord(name(), address(), instanceId, version());
+    fresh.getLocation().put(Registry.INSTANCE_ADDRESS, instanceAddress());
     fresh.getMetadata().put(Registry.ROUTES, routes);
     return fresh;
   }
@@ -163,7 +185,8 @@ public abstract class MeshService extends VerticleBase {
         .onComplete(done -> checking = false);
   }
 
-  // the record goes DOWN first, so routers stop counting this instance before its consumer leaves
+  // the record goes DOWN first, so routers stop counting this instance before its consumer leaves; the
+  // instance's own address stays, so a router that has not seen the change yet gets an answer (a 503)
   private Future<Void> withdraw(Throwable failure) {
     String reason = explain(failure).getMessage();
     log.warn("{} instance {} cannot serve ({}): withdrawn from {} until it can", name(), instanceId, reason,

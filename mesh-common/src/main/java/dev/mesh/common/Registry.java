@@ -39,6 +39,11 @@ public final class Registry {
   public static final String ROUTES = "routes";
   /** Why an instance marked its record DOWN. */
   public static final String REASON = "reason";
+  /**
+   * In a service record's location: the event-bus address only that instance consumes. Routers send
+   * there, so an instance that unpublishes stops being chosen while it still serves (see MeshService#stop).
+   */
+  public static final String INSTANCE_ADDRESS = "instanceAddress";
   public static final String TYPE = "mesh-service";
   /** A gateway instance: location {@code {"url": "http://host:port"}}; never routed to. */
   public static final String GATEWAY_TYPE = "mesh-gateway";
@@ -79,6 +84,11 @@ public final class Registry {
     return new Record().setName(name).setType(TYPE)
         .setLocation(new JsonObject().put("address", address))
         .setMetadata(metadata);
+  }
+
+  /** The address only one instance of a service consumes, beside the service's shared address. */
+  public static String instanceAddress(String address, String instanceId) {
+    return address + ".instance." + instanceId;
   }
 
   public Future<Record> publish(Record record) {

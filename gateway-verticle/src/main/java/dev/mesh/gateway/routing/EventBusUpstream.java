@@ -72,11 +72,14 @@ public final class EventBusUpstream implements Upstream {
   }
 
   /**
-   * The request, sent again when it reached no handler while the registry still lists instances: an
-   * instance that stops (scale-in, rolling restart) or withdraws (database down) has left the address
-   * before the others' view of it caught up, and a new instance's record can reach this gateway before
-   * its subscription does (both travel the cluster on their own). No handler ran, so sending again is
-   * safe for any action; it stops after {@value #NO_HANDLER_WINDOW_MS} ms, within the request's timeout.
+   * The request, to one instance the registry lists as serving (its own address, round-robin; the
+   * service's shared address for an instance that names none). An instance that stops unpublishes its
+   * record and goes on serving a while, so this gateway stops choosing it before it leaves its address
+   * (see MeshService#stop). Sent again, to the next instance, when it reached no handler while the
+   * registry still lists instances: a new instance's record can reach this gateway before its
+   * subscription does (both travel the cluster on their own), and an instance may have left before this
+   * gateway saw its record go. No handler ran, so sending again is safe for any action; it stops after
+   * {@value #NO_HANDLER_WINDOW_MS} ms, within the request's timeout.
    */
   private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
       int attempt) {
@@ -87,7 +90,8 @@ public final class EventBusUpstream implements Upstream {
 
   private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
       int attempt, long deadline) {
-    return vertx.eventBus().<Object>request(address, input, delivery).recover(failure -> {
+    String instance = table.instanceAddress(service);
+    return vertx.eventBus().<Object>request(instance == null ? address : instance, input, delivery).recover(failure -> {
       boolean noHandler = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
       long backoff = Math.min(NO_HANDLER_BACKOFF_MS * attempt, NO_HANDLER_MAX_BACKOFF_MS);
       boolean inWindow = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) < deadline;

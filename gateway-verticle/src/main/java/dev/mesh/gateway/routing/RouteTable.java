@@ -33,6 +33,9 @@ public final class RouteTable {
   // foreign services (the bridge) are reached over HTTP: their records' location is {"endpoint": baseUrl}
   private volatile Map<String, List<String>> endpoints = Map.of();
   private final AtomicInteger nextEndpoint = new AtomicInteger();
+  // a Java service's instances each consume an address of their own, named in their records
+  private volatile Map<String, List<String>> instanceAddresses = Map.of();
+  private final AtomicInteger nextInstance = new AtomicInteger();
   private final Map<String, List<ServiceRoute>> routesByService = new HashMap<>();
 
   public RouteTable(Set<String> requiredServices) {
@@ -46,6 +49,7 @@ public final class RouteTable {
     instances.keySet().forEach(s -> counts.put(s, 0));
     Map<String, Set<ServiceRoute>> fresh = new HashMap<>();
     Map<String, List<String>> freshEndpoints = new HashMap<>();
+    Map<String, List<String>> freshInstances = new HashMap<>();
     for (Record record : records) {
       if (!Registry.TYPE.equals(record.getType())) {
         continue;
@@ -56,6 +60,11 @@ public final class RouteTable {
       String endpoint = record.getLocation() == null ? null : record.getLocation().getString("endpoint");
       if (endpoint != null) {
         freshEndpoints.computeIfAbsent(service, s -> new ArrayList<>()).add(endpoint);
+      }
+      String instanceAddress = record.getLocation() == null ? null
+          : record.getLocation().getString(Registry.INSTANCE_ADDRESS);
+      if (instanceAddress != null) {
+        freshInstances.computeIfAbsent(service, s -> new ArrayList<>()).add(instanceAddress);
       }
       JsonArray declared = record.getMetadata() == null ? null : record.getMetadata().getJsonArray(Registry.ROUTES);
       Set<ServiceRoute> serviceRoutes = fresh.computeIfAbsent(service, s -> new LinkedHashSet<>());
@@ -79,6 +88,7 @@ public final class RouteTable {
     routes = List.copyOf(all);
     instances = Map.copyOf(counts);
     endpoints = Map.copyOf(freshEndpoints);
+    instanceAddresses = Map.copyOf(freshInstances);
   }
 
   /** Every route of a service that has an instance now, most specific first: what the mesh offers. */
@@ -94,6 +104,18 @@ public final class RouteTable {
       return null;
     }
     return urls.get(Math.floorMod(nextEndpoint.getAndIncrement(), urls.size()));
+  }
+
+  /**
+   * The event-bus address of one instance of a Java service, round-robin over the instances the registry
+   * lists as serving; null when none names one (then the service's shared address is the way).
+   */
+  public String instanceAddress(String service) {
+    List<String> addresses = instanceAddresses.get(service);
+    if (addresses == null || addresses.isEmpty()) {
+      return null;
+    }
+    return addresses.get(Math.floorMod(nextInstance.getAndIncrement(), addresses.size()));
   }
 
   public Match match(String method, String path) {

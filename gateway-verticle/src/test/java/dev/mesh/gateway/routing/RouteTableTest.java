@@ -75,6 +75,25 @@ class RouteTableTest {
   }
 
   @Test
+  void requestsGoRoundRobinToTheOwnAddressOfEachListedInstance() {
+    RouteTable table = new RouteTable(Set.of());
+    Record first = service("users", "u-1");
+    first.getLocation().put(Registry.INSTANCE_ADDRESS, "mesh.users.instance.u-1");
+    Record second = service("users", "u-2");
+    second.getLocation().put(Registry.INSTANCE_ADDRESS, "mesh.users.instance.u-2");
+    table.update(List.of(first, second, service("inventory", "i-1")));
+
+    assertEquals(Set.of("mesh.users.instance.u-1", "mesh.users.instance.u-2"),
+        Set.of(table.instanceAddress("users"), table.instanceAddress("users")), "each instance in turn");
+    assertNull(table.instanceAddress("inventory"), "a record that names no own address: the shared one is the way");
+    assertNull(table.instanceAddress("orders"));
+
+    table.update(List.of(second));
+    assertEquals("mesh.users.instance.u-2", table.instanceAddress("users"), "an unpublished instance is no longer chosen");
+    assertEquals("mesh.users.instance.u-2", table.instanceAddress("users"));
+  }
+
+  @Test
   void aServiceWhoseLastInstanceLeftKeepsItsRoutesWithNoInstance() {
     RouteTable table = new RouteTable(Set.of());
     table.update(List.of(service("inventory", "i-1", route("GET", "/api/inventory/info", "info"))));

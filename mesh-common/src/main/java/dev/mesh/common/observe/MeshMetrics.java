@@ -76,7 +76,11 @@ public final class MeshMetrics {
         // reply addresses are one per request: folded into one series
         .addLabelMatch(new Match().setDomain(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
             .setLabel(Label.EB_ADDRESS.toString()).setType(MatchType.REGEX)
-            .setValue("__vertx\\.reply\\..*").setAlias("reply")));
+            .setValue("__vertx\\.reply\\..*").setAlias("reply"))
+        // so are the addresses of single instances (one per instance ever started; see Registry#instanceAddress)
+        .addLabelMatch(new Match().setDomain(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
+            .setLabel(Label.EB_ADDRESS.toString()).setType(MatchType.REGEX)
+            .setValue(".+\\.instance\\..+").setAlias("instance")));
     builder.withMetrics(new MicrometerMetricsFactory(registry));
     return registry;
   }
