@@ -162,8 +162,8 @@ read_scenario() {
     note "Read path not measured: POST /api/users did not create a user (is the users service on this branch?)."
     return 0
   fi
-  pg_port=$(sed -nE 's/.*users database ready at 127\.0\.0\.1:([0-9]+).*/\1/p' "$MESH_VAR_DIR/log/user-verticle.log" | tail -n 1)
-  [[ -n "$pg_port" ]] || die "no 'users database ready at' line in $MESH_VAR_DIR/log/user-verticle.log"
+  pg_port=$(sed -nE 's/.*users database ready at 127\.0\.0\.1:([0-9]+).*/\1/p' "$MESH_VAR_DIR/log/users.1.log" | tail -n 1)
+  [[ -n "$pg_port" ]] || die "no 'users database ready at' line in $MESH_VAR_DIR/log/users.1.log"
   # shellcheck disable=SC2046
   start_bg users-direct "$LOG_DIR/users-direct.log" $(bench_java) users-direct port="$USERS_DIRECT_PORT" \
     pgPort="$pg_port" instances="$PEER_EVENT_LOOPS" poolSize="${MESH_PG_POOL_SIZE:-8}"
@@ -251,8 +251,8 @@ write_scenario() {
   fi
   [[ -s "$USER_IDS" ]] || create_users 50 || { note "Write path not measured: no users could be created."; return 0; }
   users=$(wc -l <"$USER_IDS")
-  port=$(sed -nE 's/.*orders database ready at 127\.0\.0\.1:([0-9]+).*/\1/p' "$MESH_VAR_DIR/log/order-verticle.log" | tail -n 1)
-  [[ -n "$port" ]] || die "no 'orders database ready at' line in $MESH_VAR_DIR/log/order-verticle.log"
+  port=$(sed -nE 's/.*orders database ready at 127\.0\.0\.1:([0-9]+).*/\1/p' "$MESH_VAR_DIR/log/orders.1.log" | tail -n 1)
+  [[ -n "$port" ]] || die "no 'orders database ready at' line in $MESH_VAR_DIR/log/orders.1.log"
   prepare_saga_db "$port" "$users" "$skus"
   export BENCH_ORDER_USERS=$USER_IDS BENCH_ORDER_SKUS=$SKUS
   say "write path: $WRITE_CONNECTIONS concurrent orders (and pgbench clients), ${SECONDS_PER_RUN}s per run, $REPS repetitions"
@@ -314,8 +314,12 @@ write_report() {
     cat "$COMMANDS"
     echo '```'
   } >"$footer"
-  local previous=$ROOT/bench/RESULTS.md
+  local previous=$ROOT/bench/RESULTS.md costs_section=$VAR/previous-costs.md
+  # the section of `bench/run costs` is kept as it was
+  sed -n '/^<!-- costs-[a-z-]*:begin -->$/,/^<!-- costs-[a-z-]*:end -->$/p' "$previous" >"$costs_section" 2>/dev/null || true
   log_command "$(bench_java) report results=$RESULTS_TSV previous=$previous header=$header footer=$footer out=$OUT"
   # shellcheck disable=SC2046
   $(bench_java) report results="$RESULTS_TSV" previous="$previous" header="$header" footer="$footer" out="$OUT"
+  [[ -s "$costs_section" ]] && { echo; cat "$costs_section"; } >>"$OUT"
+  return 0
 }

@@ -13,7 +13,8 @@ public final class BenchMain {
       "eb-service", ConstantService::run,
       "eb-pong", EventBusPong::run,
       "eb-ping", EventBusPing::run,
-      "report", Report::run);
+      "report", Report::run,
+      "cost-report", CostReport::run);
 
   private BenchMain() {
   }
