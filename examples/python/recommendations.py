@@ -7,7 +7,8 @@ It joins the mesh through the gateway's HTTP bridge (docs/bridge.md) and then
   - calls mesh.users through the bridge to check the user,
   - receives events.order.confirmed by webhook, and recommends what others bought,
   - joins the caller's trace: the W3C traceparent of what the bridge sends it goes back on its own
-    calls into the bridge, so its work shows in the same OpenTelemetry trace.
+    calls into the bridge, so its work shows in the same OpenTelemetry trace, and its log quotes the
+    trace id of each event it takes.
 
 Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (mesh-dev-secret),
 PORT (9101; 0 takes a free one), HOST (127.0.0.1: the address it listens on and gives the gateway, e.g. this
@@ -61,11 +62,19 @@ sold = Counter()   # sku -> units in confirmed orders
 bought = {}        # userId -> skus that user bought
 
 
+def trace_id(traceparent):
+    """The trace id of a W3C traceparent (version-traceid-parentid-flags), or "-" without one."""
+    parts = (traceparent or "").split("-")
+    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else "-"
+
+
 def on_order_confirmed(order):
     with lock:
         if order.get("eventId") in seen:
             return
         seen.add(order.get("eventId"))
+        # the webhook's traceparent names the mesh's trace of this event: quote it next to the work
+        log.info("order %s confirmed (trace %s)", order.get("orderId"), trace_id(current.traceparent))
         for item in order.get("items", []):
             sold[item["sku"]] += item.get("quantity", 1)
             bought.setdefault(order.get("userId"), set()).add(item["sku"])

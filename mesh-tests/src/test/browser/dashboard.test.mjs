@@ -82,6 +82,40 @@ async function api(method, path, body, headers = {}) {
   return json;
 }
 
+/** A call that may fail: the status, for steps that provoke an error on purpose. */
+async function statusOf(method, path) {
+  const response = await fetch(gateway + path, { method, headers: authorization, signal: AbortSignal.timeout(10_000) });
+  await response.text();
+  return response.status;
+}
+
+/**
+ * Waits until the charts' latest row for a service shows at least `min` in one of its data- attributes
+ * (requests, errorRatio, p99Ms), i.e. what the table under the charts says in words.
+ */
+async function expectLatest(name, attribute, min, timeout = STEP_MS) {
+  const selector = `#chart-latest tr[data-service="${name}"]`;
+  try {
+    await page.waitForFunction(([selector, attribute, min]) => {
+      const row = document.querySelector(selector);
+      return row !== null && Number(row.dataset[attribute]) >= min;
+    }, [selector, attribute, min], { timeout });
+  } catch (e) {
+    const rows = await page.locator('#chart-latest tr').evaluateAll((all) => all.map((r) => JSON.stringify(r.dataset)));
+    throw new Error(`charts: expected ${name} ${attribute} >= ${min}, the rows were ${rows.join(' ')}: ${e.message}`);
+  }
+}
+
+/** Waits until a chart draws the named series, with at least one point. */
+async function expectChart(chart, series, timeout = STEP_MS) {
+  const selector = `.chart[data-chart="${chart}"]`;
+  await page.waitForFunction(([selector, series]) => {
+    const figure = document.querySelector(selector);
+    return figure !== null && figure.querySelector('canvas') !== null
+      && (figure.dataset.series || '').split(',').includes(series) && Number(figure.dataset.points) > 0;
+  }, [selector, series], { timeout });
+}
+
 function service(name) {
   return page.locator(`.service[data-service="${name}"]`);
 }
@@ -165,6 +199,10 @@ async function scenario() {
     if (result.outcome !== 'reply' || !Array.isArray(result.body.services)) {
       throw new Error(`gateway.status: ${JSON.stringify(result)}`);
     }
+    const stats = await probe('send', 'gateway.stats', {});
+    if (stats.outcome !== 'reply' || !Array.isArray(stats.body.items)) {
+      throw new Error(`gateway.stats: ${JSON.stringify(stats)}`);
+    }
   });
 
   await step('the bridge refuses what a browser may not do', async () => {
@@ -188,6 +226,17 @@ async function scenario() {
 
   const user = await api('POST', '/api/users', { email: `dash-${run}@example.com`, name: 'Dashboard Tester' });
 
+  await step('the charts show the requests made to a service, with their rate and p99', async () => {
+    const calls = 20;
+    // at once, so that all of them fall in the gateway's 10 s window
+    await Promise.all(Array.from({ length: calls }, () => api('GET', `/api/users/${user.id}`)));
+    await expectLatest('users', 'requests', calls);
+    await expectLatest('users', 'p99Ms', Number.MIN_VALUE);
+    for (const chart of ['rate', 'p99', 'errors']) {
+      await expectChart(chart, 'users');
+    }
+  });
+
   const orderOf = async (quantity) => {
     const created = await api('POST', '/api/orders', { userId: user.id, items: [{ sku, quantity }] },
       { 'Idempotency-Key': randomUUID() });
@@ -205,6 +254,12 @@ async function scenario() {
     await page.waitForSelector(`#products tr[data-sku="${sku}"][data-available="7"]`, { timeout: STEP_MS });
   });
 
+  await step('the saga chart counts the confirmed order', async () => {
+    await page.waitForFunction(() => Number(document.getElementById('saga-latest').dataset.confirmed) >= 1,
+      null, { timeout: STEP_MS });
+    await expectChart('sagas', 'confirmed');
+  });
+
   await step('a restock changes the stock on the page', async () => {
     await api('POST', `/api/inventory/products/${sku}/restock`, { quantity: 5 });
     await page.waitForSelector(`#products tr[data-sku="${sku}"][data-available="12"]`, { timeout: STEP_MS });
@@ -213,6 +268,10 @@ async function scenario() {
   await step('a stopped service goes away on the page and comes back when restarted', async () => {
     control('stop', 'user-verticle');
     await page.waitForSelector('.service.down[data-service="users"][data-instances="0"]', { timeout: RESTART_MS });
+    // with no instance the mesh cannot answer: the errors chart shows it
+    const status = await statusOf('GET', `/api/users/${user.id}`);
+    if (status < 500) throw new Error(`GET a user with users stopped answered ${status}, not a 5xx`);
+    await expectLatest('users', 'errorRatio', Number.MIN_VALUE);
     control('start', 'user-verticle');
     await expectInstances('users', 1, RESTART_MS);
   });

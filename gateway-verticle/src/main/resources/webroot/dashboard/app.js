@@ -1,5 +1,6 @@
 /*
- * The live dashboard: one event-bus connection (SockJS bridge at /eventbus), three panels.
+ * The live dashboard: one event-bus connection (SockJS bridge at /eventbus), a few panels (charts.js
+ * draws the charts).
  * On every (re)connection it registers for the events it shows and reads the current state once;
  * after that, events keep the page current. What a browser may send or receive is decided by the
  * gateway (see README, "Dashboard"), not here.
@@ -46,6 +47,9 @@
     bus.registerHandler('events.mesh.status', function (err, msg) {
       if (!err) { showStatus(msg.body); }
     });
+    bus.registerHandler('events.mesh.stats', function (err, msg) {
+      if (!err) { window.meshCharts.add(msg.body); }
+    });
     bus.registerHandler('events.inventory.changed', function (err, msg) {
       if (!err && firstTime(msg.body)) { productChanged(msg.body, 'events.inventory.changed'); }
     });
@@ -58,6 +62,8 @@
 
   function loadCurrentState() {
     request('gateway.status', {}, null, showStatus);
+    // the charts' last minutes, as this gateway kept them
+    request('gateway.stats', {}, null, function (reply) { window.meshCharts.history(listOf(reply, 'items')); });
     request('mesh.inventory', { limit: 100 }, 'list', function (reply) {
       listOf(reply, 'products').forEach(function (p) { mergeProduct(p, false); });
       renderProducts();

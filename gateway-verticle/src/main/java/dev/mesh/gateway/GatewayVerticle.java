@@ -139,7 +139,7 @@ public class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // metrics and access log of every request; not of the browsers' event-bus sockets, which live for
     // minutes, and whose SockJS upgrade must be the first route it passes through (or its frames stall)
-    router.routeWithRegex("^(?!/eventbus/).*").handler(new RequestObserver(MeshMetrics.registry(vertx)));
+    router.routeWithRegex("^(?!/eventbus/).*").handler(new RequestObserver(MeshMetrics.registry(vertx), browsers.recentRequests()));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(ctx -> MeshMetrics.scrape(vertx, ctx.request()));
     router.get("/ready").handler(this::ready);

@@ -52,6 +52,7 @@ public final class MeshNode {
         .withClusterManager(new HazelcastClusterManager(ClusterConfig.load(settings)))
         .buildClustered()
         .onSuccess(vertx -> MeshMetrics.attach(vertx, metrics))
+        .onSuccess(vertx -> MeshTracing.attach(vertx, settings, tracing))
         .onFailure(e -> closeTracing(tracing))
         .onSuccess(vertx -> {
           if (tracing != null) {

@@ -10,11 +10,12 @@ import java.time.OffsetDateTime;
 /**
  * An order as stored, and as the API shows it. {@code claim} is the token of the driver allowed to
  * change it now (null when none); {@code step}, {@code waitingFor} and {@code attempts} say where a
- * PENDING order's saga stands.
+ * PENDING order's saga stands. {@code traceparent} is the trace of the request that made it, when that
+ * trace was exported (null otherwise): the work of the sweep and the relay links back to it.
  */
 record Order(String id, long seq, String userId, JsonArray items, Status status, String reason, Stock stock,
     SagaStep step, String waitingFor, int attempts, String claim, String requestHash, OffsetDateTime createdAt,
-    OffsetDateTime updatedAt, OffsetDateTime confirmedAt) {
+    OffsetDateTime updatedAt, OffsetDateTime confirmedAt, String traceparent) {
 
   static Order from(Row row) {
     Object items = row.getValue("items");
@@ -23,7 +24,7 @@ record Order(String id, long seq, String userId, JsonArray items, Status status,
         Status.valueOf(row.getString("status")), row.getString("reason"), Stock.valueOf(row.getString("stock_state")),
         SagaStep.valueOf(row.getString("step")), row.getString("waiting_for"), row.getInteger("attempts"),
         row.getString("claim"), row.getString("request_hash"), row.getOffsetDateTime("created_at"),
-        row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("confirmed_at"));
+        row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("confirmed_at"), row.getString("traceparent"));
   }
 
   boolean isFinal() {

@@ -1,5 +1,7 @@
 package dev.mesh.orders;
 
+import dev.mesh.common.observe.TimerTraces;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * may sweep one database: {@link OrderStore#claimDue} hands each due order to one of them.
  *
  * <p>It runs every {@code ORDERS_SWEEP_INTERVAL_MS}, at start, and when a retry falls due sooner
- * ({@link #wakeIn}, one timer for the whole instance, never one per order).
+ * ({@link #wakeIn}, one timer for the whole instance, never one per order). A pass that takes orders
+ * is a trace of its own ({@code orders sweep}), linked to the traces that created those orders.
  */
 final class OrderRecovery {
 
@@ -26,6 +29,7 @@ final class OrderRecovery {
   private final OrderStore store;
   private final Downstream downstream;
   private final OrderSaga.Timing timing;
+  private final TimerTraces traces;
   private OrderSaga saga;
   private boolean sweeping;
   private volatile boolean stopped;
@@ -37,6 +41,7 @@ final class OrderRecovery {
     this.store = store;
     this.downstream = downstream;
     this.timing = timing;
+    this.traces = new TimerTraces(vertx, "dev.mesh.orders");
   }
 
   /** The saga it drives (set after both exist: the saga tells this sweep when its retries fall due). */
@@ -51,14 +56,16 @@ final class OrderRecovery {
     }
     sweeping = true;
     List<String> open = downstream.openServices();
-    return store.claimDue(OrderStore.newClaim(), timing.leaseMs(), BATCH, open, timing.giveUpMs())
+    return traces.detached(() -> store.claimDue(OrderStore.newClaim(), timing.leaseMs(), BATCH, open, timing.giveUpMs())
         .compose(orders -> {
-          if (!orders.isEmpty()) {
-            log.debug("sweep took {} due orders (breakers open: {})", orders.size(), open);
+          if (orders.isEmpty()) {
+            return Future.succeededFuture(0);
           }
+          log.debug("sweep took {} due orders (breakers open: {})", orders.size(), open);
+          Span span = traces.start("orders sweep", orders.stream().map(Order::traceparent).toList());
           List<Future<Order>> driven = orders.stream().map(saga::drive).toList();
-          return Future.join(driven).map(orders.size());
-        })
+          return Future.join(driven).map(orders.size()).onComplete(done -> span.end());
+        }))
         .onFailure(e -> log.warn("recovery sweep failed, will retry: {}", e.getMessage()))
         .eventually(() -> {
           sweeping = false;

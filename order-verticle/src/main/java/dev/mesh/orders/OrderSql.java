@@ -23,7 +23,7 @@ final class OrderSql {
   }
 
   static final String COLUMNS = "id, seq, user_id, items, status, reason, stock_state, step, waiting_for, attempts,"
-      + " claim, request_hash, created_at, updated_at, confirmed_at";
+      + " claim, request_hash, created_at, updated_at, confirmed_at, traceparent";
 
   /** {@code now()} plus the milliseconds in parameter {@code $n}. */
   private static String inMs(int n) {
@@ -36,11 +36,12 @@ final class OrderSql {
 
   /**
    * Born PENDING with stock ASKED (the saga may reserve any moment after this commits; recording it
-   * here spares a commit of its own per order), claimed by its creator ($6) for a lease of $7 ms.
+   * here spares a commit of its own per order), claimed by its creator ($6) for a lease of $7 ms; $8 is
+   * the trace of the request that made it (null when not exported).
    */
   static final String INSERT_ORDER = "INSERT INTO orders (id, user_id, items, status, idempotency_key, request_hash,"
-      + " stock_state, claim, next_attempt_at) VALUES ($1, $2, $3, " + quoted(PENDING) + ", $4, $5, " + quoted(ASKED)
-      + ", $6, " + inMs(7) + ") ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + COLUMNS;
+      + " stock_state, claim, next_attempt_at, traceparent) VALUES ($1, $2, $3, " + quoted(PENDING) + ", $4, $5, "
+      + quoted(ASKED) + ", $6, " + inMs(7) + ", $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + COLUMNS;
 
   static final String FIND_BY_KEY = "SELECT " + COLUMNS + " FROM orders WHERE idempotency_key = $1";
 
@@ -111,7 +112,9 @@ final class OrderSql {
       + "   AND stock_state = " + quoted(RESERVED) + " AND confirmed_at > now() - make_interval(secs => $5::float8 / 1000)))"
       + " RETURNING " + COLUMNS;
 
-  static final String INSERT_EVENT = "INSERT INTO outbox (event_id, address, payload) VALUES ($1, $2, $3)";
+  /** An event, with the trace of the order it announces ($4), for the relay's span to link to. */
+  static final String INSERT_EVENT = "INSERT INTO outbox (event_id, address, payload, traceparent)"
+      + " VALUES ($1, $2, $3, $4)";
 
   /** One relay at a time across all order instances, so events leave in seq order. */
   static final String RELAY_LOCK = "SELECT pg_try_advisory_xact_lock(4711) AS locked";
@@ -122,7 +125,7 @@ final class OrderSql {
    */
   static final String RELAY_ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
 
-  static final String NEXT_EVENTS = "SELECT seq, event_id, address, payload FROM outbox ORDER BY seq LIMIT $1";
+  static final String NEXT_EVENTS = "SELECT seq, event_id, address, payload, traceparent FROM outbox ORDER BY seq LIMIT $1";
 
   /**
    * Deletes exactly the events published, by seq. Not "up to the last seq": an event with a lower seq

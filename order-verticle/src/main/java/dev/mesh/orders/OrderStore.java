@@ -1,6 +1,7 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.MeshError;
+import dev.mesh.common.observe.MeshTracing;
 import dev.mesh.db.PgErrors;
 import dev.mesh.orders.OrderStates.Status;
 import dev.mesh.orders.OrderStates.Stock;
@@ -46,7 +47,7 @@ final class OrderStore {
   Future<Created> create(OrderValidation.NewOrder request, long leaseMs) {
     String id = UUID.randomUUID().toString();
     Tuple params = Tuple.of(id, request.userId(), request.items(), request.idempotencyKey(), request.hash(),
-        newClaim(), leaseMs);
+        newClaim(), leaseMs, MeshTracing.sampledTraceparent());
     return pool.withTransaction(conn -> conn.preparedQuery(OrderSql.INSERT_ORDER).execute(params)
             .compose(rows -> {
               if (rows.size() == 0) {
@@ -148,7 +149,7 @@ final class OrderStore {
   private static Future<Void> writeEvent(SqlClient conn, Order order) {
     String eventId = UUID.randomUUID().toString();
     return conn.preparedQuery(OrderSql.INSERT_EVENT)
-        .execute(Tuple.of(eventId, order.status().eventAddress(), order.event(eventId)))
+        .execute(Tuple.of(eventId, order.status().eventAddress(), order.event(eventId), order.traceparent()))
         .mapEmpty();
   }
 

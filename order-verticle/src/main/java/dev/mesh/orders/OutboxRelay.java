@@ -1,11 +1,15 @@
 package dev.mesh.orders;
 
+import dev.mesh.common.observe.TimerTraces;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * transaction. At least once: a crash between publishing and committing publishes those events again,
  * which receivers drop by {@code eventId}. An advisory lock keeps one relay at a time across instances,
  * so each order's events leave in the order they were written.
+ *
+ * <p>A pass that publishes is a trace of its own ({@code orders outbox relay}), linked to the traces of
+ * the orders whose events it publishes; what receivers do with the events (webhooks too) joins it.
  */
 final class OutboxRelay {
 
@@ -22,12 +29,14 @@ final class OutboxRelay {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final TimerTraces traces;
   private boolean running;
   private boolean again;
 
   OutboxRelay(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
+    this.traces = new TimerTraces(vertx, "dev.mesh.orders");
   }
 
   /** Asks for a relay pass now; passes never overlap, a request during one makes another follow it. */
@@ -39,7 +48,7 @@ final class OutboxRelay {
       }
       running = true;
       again = false;
-      relayBatch()
+      traces.detached(this::relayBatch)
           .onFailure(e -> log.warn("outbox relay failed, will retry: {}", e.getMessage()))
           .onComplete(done -> {
             running = false;
@@ -60,6 +69,9 @@ final class OutboxRelay {
         if (rows.size() == 0) {
           return Future.succeededFuture(0);
         }
+        List<String> orderTraces = new ArrayList<>();
+        rows.forEach(row -> orderTraces.add(row.getString("traceparent")));
+        Span span = traces.start("orders outbox relay", orderTraces);
         Long[] published = new Long[rows.size()];
         int i = 0;
         for (Row row : rows) {
@@ -68,7 +80,9 @@ final class OutboxRelay {
               payload instanceof JsonObject json ? json : new JsonObject(String.valueOf(payload)));
           published[i++] = row.getLong("seq");
         }
-        return conn.preparedQuery(OrderSql.DELETE_EVENTS).execute(Tuple.of((Object) published)).map(published.length);
+        return conn.preparedQuery(OrderSql.DELETE_EVENTS).execute(Tuple.of((Object) published))
+            .map(published.length)
+            .onComplete(done -> span.end());
       }));
     }));
   }

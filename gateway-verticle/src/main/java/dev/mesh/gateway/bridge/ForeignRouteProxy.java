@@ -30,10 +30,12 @@ public final class ForeignRouteProxy implements Upstream {
   public static final String ROLES = "X-Mesh-Roles";
   public static final String SCOPES = "X-Mesh-Scopes";
 
-  /** Hop-by-hop headers (RFC 9110 section 7.6.1) and what the client connection computes itself. */
+  /** Hop-by-hop headers (RFC 9110 section 7.6.1) and what the client connection computes itself; the
+   * client's trace context too: the gateway's tracer writes its own, naming the gateway's call as parent,
+   * and a second {@code traceparent} would make the service continue the client's span instead. */
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
-      "content-length", "authorization");
+      "content-length", "authorization", "traceparent", "tracestate");
   private static final String MESH_PREFIX = "x-mesh-";
 
   /** A base URL taken apart once, not on every request (URL parsing showed in the proxy's profile). */

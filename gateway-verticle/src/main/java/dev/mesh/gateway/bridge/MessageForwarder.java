@@ -3,6 +3,7 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.common.observe.KeptTrace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -35,7 +36,9 @@ final class MessageForwarder {
 
   /** A consumer on the address; completes once the cluster knows it (then senders reach it). */
   Future<MessageConsumer<Object>> serve(String address, String messagesUrl) {
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> forward(message, messagesUrl));
+    // a published message's span ends with this handler: the post made after it is kept in its trace
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address,
+        message -> KeptTrace.run(() -> forward(message, messagesUrl)));
     return consumer.completion().map(consumer);
   }
 

@@ -1,5 +1,6 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.observe.KeptTrace;
 import dev.mesh.common.observe.MeshMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.MultiMap;
@@ -42,8 +43,9 @@ final class WebhookDelivery {
         .tag("outcome", outcome).register(MeshMetrics.registry(vertx));
   }
 
+  /** Its posts, retries too, carry the trace of the event's publication. */
   void deliver(String subscription, String url, JsonObject event) {
-    attempt(subscription, url, event, 1);
+    KeptTrace.run(() -> attempt(subscription, url, event, 1));
   }
 
   private void attempt(String subscription, String url, JsonObject event, int attempt) {

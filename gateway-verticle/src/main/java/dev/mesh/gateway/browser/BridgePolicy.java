@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * What a browser may do on the event bus, in one table. Browsers receive the public domain events
- * ({@code events.*}, which includes the gateway's {@code events.mesh.status}) and may send only the read
+ * ({@code events.*}, which includes the gateway's {@code events.mesh.status} and {@code events.mesh.stats}) and may send only the read
  * actions the dashboard needs; they may publish nothing. The bridge's permitted options are built from
  * this table, and {@link BrowserBridge} checks the {@code action} header against it, because the
  * bridge's own matching sees the address and the body only.
@@ -18,6 +18,7 @@ final class BridgePolicy {
   static final Map<String, Set<String>> SENDABLE = Map.of(
       MeshStatus.READ_ADDRESS, Set.of(),
       RecentOrders.READ_ADDRESS, Set.of(),
+      LiveStats.READ_ADDRESS, Set.of(),
       "mesh.inventory", Set.of("list", "get"));
 
   /** Addresses a browser may register for: every public domain event. */

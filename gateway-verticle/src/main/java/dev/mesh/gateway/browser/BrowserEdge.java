@@ -4,6 +4,7 @@ import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.edge.PageHeaders;
+import dev.mesh.gateway.observe.SlidingWindow;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,14 +13,16 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * Everything the gateway offers browsers: the live dashboard at {@code /} (static files from the
- * jar's {@code webroot/}), the SockJS event-bus bridge at {@code /eventbus}, the mesh status and the
- * last orders the page shows. The gateway creates one, starts it, mounts it on its router and stops it.
+ * jar's {@code webroot/}), the SockJS event-bus bridge at {@code /eventbus}, the mesh status, the
+ * last orders and the charts' figures the page shows. The gateway creates one, starts it, mounts it on
+ * its router and stops it.
  */
 public final class BrowserEdge {
 
   public static final String MAX_SOCKETS = "GATEWAY_BRIDGE_MAX_SOCKETS";
   public static final String PING_TIMEOUT_MS = "GATEWAY_BRIDGE_PING_TIMEOUT_MS";
   public static final String STATUS_PUBLISH_MS = "GATEWAY_STATUS_PUBLISH_MS";
+  public static final String STATS_PUBLISH_MS = "GATEWAY_STATS_PUBLISH_MS";
 
   // the page, its script and its libraries come from this origin only; its socket goes back to it
   private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; connect-src 'self'; "
@@ -28,7 +31,11 @@ public final class BrowserEdge {
   private final BrowserBridge bridge;
   private final MeshStatus status;
   private final RecentOrders orders;
+  private final SlidingWindow recentRequests =
+      new SlidingWindow(LiveStats.REQUEST_WINDOW_S, System::currentTimeMillis);
+  private final LiveStats stats;
   private final long statusPeriodMs;
+  private final long statsPeriodMs;
   private final AllowedOrigins origins;
 
   public BrowserEdge(Vertx vertx, MeshConfig settings, Registry registry, RouteTable table, Breakers breakers,
@@ -38,11 +45,18 @@ public final class BrowserEdge {
     this.status = new MeshStatus(vertx, registry, table, breakers, bridge::openSockets);
     this.statusPeriodMs = settings.getInt(STATUS_PUBLISH_MS, 1000);
     this.orders = new RecentOrders(vertx);
+    this.stats = new LiveStats(vertx, recentRequests, bridge::openSockets);
+    this.statsPeriodMs = settings.getInt(STATS_PUBLISH_MS, 2000);
     this.origins = new AllowedOrigins(settings.get(AllowedOrigins.SETTING, ""));
   }
 
+  /** Where the gateway's request observer counts every answer per service: the charts' requests. */
+  public SlidingWindow recentRequests() {
+    return recentRequests;
+  }
+
   public Future<Void> start() {
-    return Future.all(status.start(statusPeriodMs), orders.start()).mapEmpty();
+    return Future.all(status.start(statusPeriodMs), orders.start(), stats.start(statsPeriodMs)).mapEmpty();
   }
 
   /** Mounts {@code /eventbus/*}, {@code /} and {@code /dashboard/*}. */
@@ -61,6 +75,6 @@ public final class BrowserEdge {
   }
 
   public Future<Void> stop() {
-    return Future.join(status.stop(), orders.stop()).mapEmpty();
+    return Future.join(status.stop(), orders.stop(), stats.stop()).mapEmpty();
   }
 }

@@ -1,6 +1,7 @@
 package dev.mesh.gateway.observe;
 
 import dev.mesh.common.observe.MeshMetrics;
+import dev.mesh.common.observe.MeshTracing;
 import dev.mesh.gateway.pipeline.Exchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,14 +30,19 @@ public final class RequestObserver implements Handler<RoutingContext> {
   private static final String SERVICE = "mesh.observe.service";
   private static final String ROUTE = "mesh.observe.route";
   private static final String UNMATCHED = "unmatched";
+  /** The service label of an {@code /api} path that belongs to no service. */
+  public static final String NO_SERVICE = "none";
   public static final String TRACEPARENT = "traceparent";
 
   private final MeterRegistry registry;
+  private final SlidingWindow recent;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
 
-  public RequestObserver(MeterRegistry registry) {
+  /** {@code recent}: also counts every answer of a service's route there, for the dashboard's charts. */
+  public RequestObserver(MeterRegistry registry, SlidingWindow recent) {
     this.registry = registry;
+    this.recent = recent;
   }
 
   /** Names the service and route template this request was matched to (template null: none matched). */
@@ -59,11 +65,12 @@ public final class RequestObserver implements Handler<RoutingContext> {
 
   /** The W3C form: version, trace id, span id, flags. */
   static String traceparent(SpanContext trace) {
-    return "00-" + trace.getTraceId() + "-" + trace.getSpanId() + "-" + trace.getTraceFlags().asHex();
+    return MeshTracing.traceparent(trace);
   }
 
   private void observe(RoutingContext ctx, long nanos, SpanContext trace) {
-    String service = ctx.get(SERVICE, "gateway");
+    String matchedService = ctx.get(SERVICE);
+    String service = matchedService == null ? "gateway" : matchedService;
     String matched = ctx.get(ROUTE);
     String route = matched != null ? matched : ownRoute(ctx);
     String method = ctx.request().method().name();
@@ -80,6 +87,10 @@ public final class RequestObserver implements Handler<RoutingContext> {
         .serviceLevelObjectives(MeshMetrics.LATENCY_BUCKETS)
         .register(registry));
     timer.record(nanos, TimeUnit.NANOSECONDS);
+    if (matchedService != null && !NO_SERVICE.equals(matchedService)) {
+      // the charts show the services' traffic, not the gateway's own pages, probes and scrapes
+      recent.record(service, nanos, status >= 500); // a 5xx is the mesh failing, not the client
+    }
     if (access.isInfoEnabled()) {
       String subject = Exchange.caller(ctx).subject(); // as the pipeline verified it
       String caller = subject == null ? "-" : subject;

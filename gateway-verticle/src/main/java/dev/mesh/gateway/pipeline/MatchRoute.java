@@ -25,7 +25,7 @@ final class MatchRoute implements Handler<RoutingContext> {
     RouteTable.Match match = table.match(ctx.request().method().name(), path);
     String service = match != null ? match.route().service() : table.serviceOfPath(path);
     // the metrics and access log name the route template, never the raw path
-    RequestObserver.matched(ctx, service == null ? "none" : service, match == null ? null : match.route().path());
+    RequestObserver.matched(ctx, service == null ? RequestObserver.NO_SERVICE : service, match == null ? null : match.route().path());
     if (service == null || (match == null && table.instances(service) > 0)) {
       ctx.fail(MeshError.notFound("no route for " + ctx.request().method() + " " + path));
       return;

@@ -8,21 +8,28 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.MeshError;
+import dev.mesh.common.observe.MeshTracing;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.bridge.ForeignServer.Answer;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.tracing.opentelemetry.VertxContextStorageProvider.VertxContextStorage;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -327,6 +334,84 @@ class BridgeHttpTest {
       assertEquals(204, mesh.call("DELETE", "/bridge/subscriptions/" + flakyId, null).statusCode());
       assertJsonError(mesh.call("DELETE", "/bridge/subscriptions/" + flakyId, null), 404, "not_found");
     }
+  }
+
+  @Test
+  void everyCallToAForeignServiceCarriesTheTraceOfWhatCausedIt() throws Exception {
+    try (ForeignServer foreign = new ForeignServer()) {
+      mesh.register(new JsonObject().put("name", "traced").put("baseUrl", foreign.url())
+          .put("addresses", new JsonArray().add("mesh.traced"))
+          .put("subscriptions", new JsonArray().add("events.traced.happened")));
+
+      // a message that expects a reply, sent through the bridge by a caller with a traceparent of its own
+      String asked = traceparent();
+      eventually(() -> callTraced("/bridge/request", new JsonObject().put("address", "mesh.traced")
+          .put("action", "ask"), asked), r -> r.statusCode() == 200);
+      assertContinues(asked, postOf(foreign, "/mesh/messages", "action", "ask"));
+
+      // a message that expects no reply and an event for its webhook, from traced work in another JVM's
+      // node: there the span of the message's receipt ends before the gateway's post begins
+      String told = traceparent();
+      inTrace(told, () -> mesh.serviceNode.eventBus().send("mesh.traced", new JsonObject(),
+          new DeliveryOptions().addHeader("action", "tell")));
+      assertContinues(told, postOf(foreign, "/mesh/messages", "action", "tell"));
+
+      String announced = traceparent();
+      inTrace(announced, () -> mesh.serviceNode.eventBus().publish("events.traced.happened",
+          new JsonObject().put("eventId", "t-1")));
+      assertContinues(announced, postOf(foreign, Registration.EVENTS_PATH, "eventId", "t-1"));
+    }
+  }
+
+  /**
+   * The first post to the path whose envelope (or, for an event, its body) has the field's value: a call
+   * the test repeated while the bridge was not ready yet may have been posted too.
+   */
+  private static ForeignServer.Received postOf(ForeignServer foreign, String path, String field, String value)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      ForeignServer.Received posted = foreign.next(path, Duration.ofNanos(deadline - System.nanoTime()));
+      JsonObject envelope = posted.json();
+      JsonObject body = envelope.getJsonObject("body", new JsonObject());
+      if (value.equals(envelope.getString(field)) || value.equals(body.getString(field))) {
+        return posted;
+      }
+    }
+    throw new AssertionError("no post to " + path + " with " + field + " " + value);
+  }
+
+  /** Runs on the service node as part of the given trace, as a traced handler there would. */
+  private static void inTrace(String traceparent, Runnable work) {
+    ContextInternal traced = ((ContextInternal) mesh.serviceNode.getOrCreateContext()).duplicate();
+    VertxContextStorage.INSTANCE.attach(traced,
+        io.opentelemetry.context.Context.root().with(Span.wrap(MeshTracing.parse(traceparent))));
+    traced.runOnContext(v -> work.run());
+  }
+
+  private static String traceparent() {
+    byte[] ids = new byte[24];
+    ThreadLocalRandom.current().nextBytes(ids);
+    String hex = HexFormat.of().formatHex(ids);
+    return "00-" + hex.substring(0, 32) + "-" + hex.substring(32) + "-01";
+  }
+
+  private static HttpResponse<String> callTraced(String path, JsonObject body, String traceparent) throws Exception {
+    return mesh.http().send(HttpRequest.newBuilder(URI.create(mesh.gateway + path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + BridgeFixture.SECRET)
+        .header("traceparent", traceparent).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The foreign service was called in the caller's trace, under a span of the gateway's (not the caller's). */
+  private static void assertContinues(String caller, ForeignServer.Received received) {
+    List<String> sent = received.headers().get("traceparent");
+    assertNotNull(sent, received.path() + " carries a traceparent: " + received.headers().entrySet());
+    assertEquals(1, sent.size(), sent.toString());
+    String[] theirs = caller.split("-");
+    String[] ours = sent.get(0).split("-");
+    assertEquals(theirs[1], ours[1], "the caller's trace id");
+    assertFalse(theirs[2].equals(ours[2]), "a span of the gateway's as parent");
   }
 
   @Test

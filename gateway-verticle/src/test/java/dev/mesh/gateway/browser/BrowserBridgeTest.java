@@ -89,7 +89,8 @@ class BrowserBridgeTest {
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
         .put(BridgeSettings.TCP_PORT, -1) // not used here; its default 7000 may be taken on the machine
         .put(BrowserEdge.MAX_SOCKETS, MAX_SOCKETS)
-        .put(BrowserEdge.PING_TIMEOUT_MS, pingTimeoutMs);
+        .put(BrowserEdge.PING_TIMEOUT_MS, pingTimeoutMs)
+        .put(BrowserEdge.STATS_PUBLISH_MS, 200);
     gatewayDeployment = TestCluster.await(
         gatewayNode.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
   }
@@ -134,6 +135,36 @@ class BrowserBridgeTest {
     assertEquals("list", listed.getJsonObject("body").getString("action"), listed.encode());
     assertEquals(new JsonArray().add("action"), listed.getJsonObject("body").getJsonArray("headers"),
         "only the action header reaches the service: a browser cannot forge others");
+  }
+
+  @Test
+  void theChartsFiguresReachABrowserCountingEachSagaOutcomeOnceAndNamingNoOne() throws Exception {
+    BridgeSocket browser = open(true);
+    browser.register(LiveStats.EVENT_ADDRESS);
+    JsonObject order = new JsonObject().put("id", "o-7").put("orderId", "o-7").put("userId", "u-7");
+    JsonObject confirmed = order.copy().put("eventId", "e-7").put("status", "CONFIRMED");
+    // events come at least once: the same event again and again until the gateway has seen it, then more
+    long publisher = serviceNode.setPeriodic(100, id -> serviceNode.eventBus().publish("events.order.confirmed", confirmed));
+    try {
+      browser.next(f -> LiveStats.EVENT_ADDRESS.equals(f.getString("address"))
+          && f.getJsonObject("body").getJsonObject("sagas").getLong("confirmed") > 0);
+      for (int i = 0; i < 3; i++) { // later snapshots, with the repeats still arriving
+        JsonObject snapshot = browser.next(f -> LiveStats.EVENT_ADDRESS.equals(f.getString("address")))
+            .getJsonObject("body");
+        JsonObject sagas = snapshot.getJsonObject("sagas");
+        assertEquals(1L, sagas.getLong("confirmed"), "one order confirmed, counted once: " + snapshot);
+        assertEquals(0L, sagas.getLong("cancelled"), snapshot.encode());
+        assertEquals(LiveStats.SAGA_WINDOW_S, sagas.getInteger("windowSeconds"));
+        assertFalse(snapshot.encode().contains("-7"), "public figures name no order, user or event: " + snapshot);
+      }
+    } finally {
+      serviceNode.cancelTimer(publisher);
+    }
+
+    JsonArray history = browser.request(LiveStats.READ_ADDRESS, new JsonObject(), new JsonObject())
+        .getJsonObject("body").getJsonArray("items");
+    assertFalse(history.isEmpty(), "the gateway keeps its last snapshots for a page that opens");
+    assertEquals(1L, history.getJsonObject(history.size() - 1).getJsonObject("sagas").getLong("confirmed"));
   }
 
   @Test

@@ -3,6 +3,10 @@ package dev.mesh.common.observe;
 import dev.mesh.common.MeshConfig;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -12,11 +16,14 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.time.Duration;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * OpenTelemetry for a node about to be built: Vert.x then opens a span for every HTTP request, event-bus
@@ -33,7 +40,26 @@ public final class MeshTracing {
   /** How long finished spans wait to be sent in one batch (the OpenTelemetry default is 5000). */
   public static final String EXPORT_DELAY_MS = "OTEL_BSP_SCHEDULE_DELAY";
 
+  /** The SDK of each node that exports (nodes that do not are absent: their timers start no trace). */
+  private static final Map<Vertx, OpenTelemetrySdk> EXPORTING = new WeakHashMap<>();
+
   private MeshTracing() {
+  }
+
+  /** Remembers the built node's SDK when it exports, for the traces the node starts itself ({@link TimerTraces}). */
+  public static void attach(Vertx vertx, MeshConfig settings, OpenTelemetrySdk sdk) {
+    if (sdk != null && settings.get(OTLP_ENDPOINT, null) != null) {
+      synchronized (EXPORTING) {
+        EXPORTING.put(vertx, sdk);
+      }
+    }
+  }
+
+  /** The node's SDK when it exports its spans, otherwise null. */
+  static OpenTelemetrySdk exporting(Vertx vertx) {
+    synchronized (EXPORTING) {
+      return EXPORTING.get(vertx);
+    }
   }
 
   /** The SDK behind the node's tracer (close it after the node), or null when tracing is off. */
@@ -63,5 +89,33 @@ public final class MeshTracing {
     options.setTracingOptions(new OpenTelemetryOptions());
     builder.withTracer(new OpenTelemetryTracingFactory(sdk));
     return sdk;
+  }
+
+  /**
+   * The current span's W3C {@code traceparent} when it is exported (sampled), otherwise null: a trace
+   * that is not recorded is nothing to link to, and not exporting then costs no string.
+   */
+  public static String sampledTraceparent() {
+    SpanContext span = Span.current().getSpanContext();
+    return span.isValid() && span.isSampled() ? traceparent(span) : null;
+  }
+
+  /** The W3C form: version, trace id, span id, flags. */
+  public static String traceparent(SpanContext span) {
+    return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
+  }
+
+  /** A W3C {@code traceparent} read back; invalid when null or malformed. */
+  public static SpanContext parse(String traceparent) {
+    if (traceparent == null || traceparent.length() != 55 || !traceparent.startsWith("00-")
+        || traceparent.charAt(35) != '-' || traceparent.charAt(52) != '-') {
+      return SpanContext.getInvalid();
+    }
+    try {
+      return SpanContext.createFromRemoteParent(traceparent.substring(3, 35), traceparent.substring(36, 52),
+          TraceFlags.fromHex(traceparent, 53), TraceState.getDefault());
+    } catch (IllegalArgumentException badFlags) {
+      return SpanContext.getInvalid();
+    }
   }
 }
