@@ -95,6 +95,9 @@ class SecurityTest {
     refused("not yet valid", tokens.sign(tokens.header(), valid.copy().put("nbf", now + 120)));
     refused("wrong issuer", tokens.sign(tokens.header(), valid.copy().put("iss", "someone-else")));
     refused("wrong audience", tokens.sign(tokens.header(), valid.copy().put("aud", "another-api")));
+    JsonObject noAudience = valid.copy();
+    noAudience.remove("aud");
+    refused("no audience", tokens.sign(tokens.header(), noAudience));
     Path otherKeys = Files.createTempDirectory("other-keys").resolve("keys");
     Tokens stranger = Tokens.ofKeyDir(otherKeys);
     refused("wrong key, same kid", stranger.sign(tokens.header(), valid));

@@ -9,21 +9,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.NoSuchKeyIdException;
 import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a bearer token with vertx-auth-jwt: signature by a known key (only the asymmetric algorithm
- * of that key: {@code alg: none} and an HMAC token keyed with the public key find no key and fail),
+ * Checks a bearer token with the Vert.x auth providers (vertx-auth-jwt for the mesh's own key,
+ * vertx-auth-oauth2 for an issuer's): signature by a known key (only the asymmetric algorithm of that
+ * key: {@code alg: none} and an HMAC token keyed with the public key find no key and fail),
  * {@code exp}/{@code nbf} with a small leeway, {@code iss} and {@code aud}. What it proves becomes a
  * {@link Caller}: subject, roles and scopes.
  */
@@ -41,7 +42,7 @@ public final class TokenVerifier {
 
   /** With an issuer's keys when the settings name one (OIDC or JWKS), else with the mesh's own key pair. */
   public static Future<TokenVerifier> create(Vertx vertx, TokenSettings settings) {
-    Future<VerificationKeys> keys = settings.remoteKeys() ? JwksKeys.start(vertx, settings) : local(vertx, settings);
+    Future<VerificationKeys> keys = settings.remoteKeys() ? IssuerKeys.start(vertx, settings) : local(vertx, settings);
     return keys.map(k -> new TokenVerifier(k, settings));
   }
 
@@ -55,18 +56,13 @@ public final class TokenVerifier {
       JWTAuth auth = JWTAuth.create(vertx, options);
       return new VerificationKeys() {
         @Override
-        public JWTAuth current() {
+        public AuthenticationProvider current() {
           return auth;
         }
 
         @Override
-        public boolean knows(String kid) {
-          return local.kid().equals(kid);
-        }
-
-        @Override
-        public Future<JWTAuth> afterUnknownKid(String kid) {
-          return Future.succeededFuture(auth);
+        public Future<AuthenticationProvider> afterMissingKey() {
+          return Future.succeededFuture(auth); // one key, never refreshed
         }
       };
     });
@@ -83,28 +79,14 @@ public final class TokenVerifier {
 
   /** The caller the token proves; fails with a 401 MeshError when it proves nothing. */
   public Future<Caller> verify(String token) {
-    String kid = kidOf(token);
-    Future<JWTAuth> auth = kid == null || keys.knows(kid) ? Future.succeededFuture(keys.current())
-        : keys.afterUnknownKid(kid);
-    return auth.compose(current -> current.authenticate(new TokenCredentials(token)))
+    TokenCredentials credentials = new TokenCredentials(token);
+    return keys.current().authenticate(credentials)
+        .recover(failure -> failure instanceof NoSuchKeyIdException
+            ? keys.afterMissingKey().compose(fresh -> fresh.authenticate(credentials))
+            : Future.failedFuture(failure))
         .recover(failure -> Future.failedFuture(MeshError.unauthorized("the bearer token is not valid: "
-            + failure.getMessage())))
+            + (failure instanceof NoSuchKeyIdException ? "signed by no key the gateway knows" : failure.getMessage()))))
         .map(this::caller);
-  }
-
-  /** The {@code kid} of the token's header, or null when it has none or is no JWT at all. */
-  private static String kidOf(String token) {
-    int dot = token.indexOf('.');
-    if (dot <= 0) {
-      return null;
-    }
-    try {
-      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)),
-          StandardCharsets.UTF_8));
-      return header.getValue("kid") instanceof String kid ? kid : null;
-    } catch (RuntimeException notAJwt) {
-      return null;
-    }
   }
 
   private Caller caller(User user) {
@@ -112,6 +94,11 @@ public final class TokenVerifier {
     String subject = claims.getValue("sub") instanceof String s && !s.isBlank() ? s : null;
     if (subject == null) {
       throw MeshError.unauthorized("the bearer token names no subject ('sub')");
+    }
+    // vertx-auth-oauth2 checks aud only when the token has one; vertx-auth-jwt refuses a token without
+    Object aud = claims.getValue("aud");
+    if (!(settings.audience().equals(aud) || aud instanceof JsonArray array && array.contains(settings.audience()))) {
+      throw MeshError.unauthorized("the bearer token is not for this API ('aud')");
     }
     return Caller.of(subject, list(claims.getValue(settings.rolesClaim())), list(claims.getValue(settings.scopesClaim())));
   }

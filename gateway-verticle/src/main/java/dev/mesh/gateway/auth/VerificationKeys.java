@@ -1,18 +1,16 @@
 package dev.mesh.gateway.auth;
 
 import io.vertx.core.Future;
-import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
 
 /** Where the token verifier's keys come from: the mesh's own key pair, or an issuer's JWKS. */
 interface VerificationKeys {
 
-  /** The keys as they are now. */
-  JWTAuth current();
+  /** Verifies tokens with the keys as they are now. */
+  AuthenticationProvider current();
 
-  boolean knows(String kid);
-
-  /** A token names a key id the current keys lack: the keys after a (debounced) refresh. */
-  Future<JWTAuth> afterUnknownKid(String kid);
+  /** A token names a key the current keys lack: the provider after a (debounced) refresh. */
+  Future<AuthenticationProvider> afterMissingKey();
 
   default void close() {
   }

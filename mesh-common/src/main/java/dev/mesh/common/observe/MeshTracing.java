@@ -29,8 +29,9 @@ import java.util.WeakHashMap;
  * OpenTelemetry for a node about to be built: Vert.x then opens a span for every HTTP request, event-bus
  * message and SQL query, carried between JVMs in the W3C {@code traceparent}. With
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} set, spans are sampled and exported over OTLP/HTTP; without it,
- * nothing is recorded, but trace ids still travel (into log lines and the gateway's answers), which
- * costs next to nothing. {@code MESH_TRACING_ENABLED=false} turns tracing off altogether.
+ * nothing is recorded and no span attributes are built ({@link UnrecordedTracing}), but trace ids still
+ * travel (into log lines and the gateway's answers), which costs next to nothing.
+ * {@code MESH_TRACING_ENABLED=false} turns tracing off altogether.
  */
 public final class MeshTracing {
 
@@ -87,7 +88,7 @@ public final class MeshTracing {
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
     options.setTracingOptions(new OpenTelemetryOptions());
-    builder.withTracer(new OpenTelemetryTracingFactory(sdk));
+    builder.withTracer(endpoint == null ? new UnrecordedTracing(sdk) : new OpenTelemetryTracingFactory(sdk));
     return sdk;
   }
 
