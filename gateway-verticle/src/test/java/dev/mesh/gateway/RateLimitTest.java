@@ -21,20 +21,26 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two gateways on two clustered nodes share one set of token buckets (Bucket4j on the cluster's
- * Hazelcast): a burst spread over both is cut at the limit. The tolerance is zero: each token is taken
- * by a compare-and-swap on the one map entry of that bucket, so exactly {@code capacity} calls pass.
+ * Hazelcast): a burst spread over both, one call after another or all at once, is cut at the limit.
+ * The tolerance is zero: each token is taken by a compare-and-swap on the one map entry of that bucket
+ * (concurrent calls of one key in one gateway go together in one), so exactly {@code capacity} pass.
  */
 class RateLimitTest {
 
   private static final int READS = 10;
   private static final int WRITES = 3;
+  private static final int BURST = 40;
   private static TestCluster cluster;
   private static Vertx first;
   private static Vertx second;
@@ -53,7 +59,9 @@ class RateLimitTest {
         Endpoint.get("/api/meter/reading", "read", input -> Future.succeededFuture(Reply.ok(new JsonObject()))),
         Endpoint.get("/api/meter/public", "open", input -> Future.succeededFuture(Reply.ok(new JsonObject()))).open(),
         Endpoint.get("/api/meter/report", "report", input -> Future.succeededFuture(Reply.ok(new JsonObject())))
-            .limitedAs("write"))),
+            .limitedAs("write"),
+        Endpoint.get("/api/meter/stream", "stream", input -> Future.succeededFuture(Reply.ok(new JsonObject())))
+            .limitedAs("burst"))),
         new DeploymentOptions().setConfig(cluster.settings())));
     for (String gateway : gateways) {
       Eventually.await(Duration.ofSeconds(15), "the meter routed at " + gateway,
@@ -67,7 +75,8 @@ class RateLimitTest {
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
         .put(BridgeSettings.TCP_PORT, -1)
-        .put(RateLimitSettings.LIMITS, "read=" + READS + "/3600,write=" + WRITES + "/3600,bridge=2/3600");
+        .put(RateLimitSettings.LIMITS, "read=" + READS + "/3600,write=" + WRITES + "/3600,bridge=2/3600,burst=" + BURST
+            + "/3600");
     TestCluster.await(node.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
     return "http://127.0.0.1:" + port;
   }
@@ -107,6 +116,21 @@ class RateLimitTest {
         get(gateways.get(1), "/api/meter/report", token).headers().firstValue("RateLimit-Policy").orElse(""));
     assertEquals(200, get(gateways.get(1), "/api/meter/reading", cluster.tokens().mint("other-" + System.nanoTime()))
         .statusCode());
+  }
+
+  @Test
+  void aConcurrentBurstThroughTwoGatewaysIsCutAtTheOneLimit() {
+    // all at once, so requests of one key meet in each gateway's batch and the two gateways' CASes race
+    String token = cluster.tokens().mint("concurrent-" + System.nanoTime(), "customer");
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 3 * BURST; i++) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(gateways.get(i % 2) + "/api/meter/stream"))
+          .header("Authorization", Tokens.bearer(token)).GET().build();
+      answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    Map<Integer, Long> byStatus = answers.stream().map(CompletableFuture::join)
+        .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
+    assertEquals(Map.of(200, (long) BURST, 429, 2L * BURST), byStatus, "exactly the limit passes, the rest is refused");
   }
 
   @Test

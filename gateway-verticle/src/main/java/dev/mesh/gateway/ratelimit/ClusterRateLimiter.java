@@ -7,12 +7,16 @@ import dev.mesh.common.Cluster;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * code has to run on the other members (the services' JVMs own map partitions too). Entries idle for
  * the longest period of any limit are dropped (the bucket would be full again), so idle clients leave
  * nothing behind.
+ *
+ * <p>Each key keeps one bucket proxy in this gateway (a bounded cache, idle entries dropped) with
+ * Bucket4j's batching: requests of one key that arrive while its compare-and-swap is in flight wait
+ * and go together in the next one, so a busy client costs one map round trip per batch rather than a
+ * lost race per request. Still exact across gateways: every token is taken in the shared map.
+ * The Hazelcast compare-and-swap proxy has no asynchronous mode, hence the worker threads.
  */
 public final class ClusterRateLimiter {
 
@@ -37,6 +47,24 @@ public final class ClusterRateLimiter {
   private final Vertx vertx;
   private final ProxyManager<String> buckets;
   private final Map<String, BucketConfiguration> configurations = new ConcurrentHashMap<>();
+  private final Map<String, Cached> proxies = new ConcurrentHashMap<>();
+  private final long idleNanos;
+  private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+
+  /** A key's proxy and when it last served; volatile write per use is cheaper than any map round trip. */
+  private static final class Cached {
+    final BucketProxy bucket;
+    volatile long usedAt;
+
+    Cached(BucketProxy bucket, long usedAt) {
+      this.bucket = bucket;
+      this.usedAt = usedAt;
+    }
+  }
+
+  /** Keys whose proxy this gateway keeps; past that, a new key gets a proxy for one request only. */
+  static final int MAX_CACHED_KEYS = 10_000;
+  private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   public ClusterRateLimiter(Vertx vertx, RateLimitSettings settings) {
     this.vertx = vertx;
@@ -51,6 +79,7 @@ public final class ClusterRateLimiter {
     } catch (InvalidConfigurationException anotherGatewayChoseOtherwise) {
       log.warn("rate-limit map keeps the idle time another gateway set: {}", anotherGatewayChoseOtherwise.getMessage());
     }
+    this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
     this.buckets = Bucket4jHazelcast.<String>casBasedBuilder(hazelcast.getMap(MAP)).build();
   }
 
@@ -60,11 +89,34 @@ public final class ClusterRateLimiter {
         .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build())
         .build());
     return vertx.executeBlocking(() -> {
-      ConsumptionProbe probe = buckets.builder().build(limit.name() + "|" + key, () -> configuration)
-          .tryConsumeAndReturnRemaining(1);
+      ConsumptionProbe probe = bucket(limit.name() + "|" + key, configuration).tryConsumeAndReturnRemaining(1);
       return new Outcome(limit, probe.isConsumed(), probe.getRemainingTokens(), seconds(probe.getNanosToWaitForReset()),
           Math.max(1, seconds(probe.getNanosToWaitForRefill())));
     }, false);
+  }
+
+  private BucketProxy bucket(String key, BucketConfiguration configuration) {
+    long now = System.nanoTime();
+    Cached cached = proxies.get(key);
+    if (cached == null) {
+      if (proxies.size() >= MAX_CACHED_KEYS) {
+        // full: drop the idle ones, at most once a second so a flood of new keys does not sweep per request
+        long last = lastSweep.get();
+        if (now - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
+          proxies.values().removeIf(c -> now - c.usedAt > idleNanos);
+        }
+        if (proxies.size() >= MAX_CACHED_KEYS) {
+          return newProxy(key, configuration);
+        }
+      }
+      cached = proxies.computeIfAbsent(key, k -> new Cached(newProxy(k, configuration), now));
+    }
+    cached.usedAt = now;
+    return cached.bucket;
+  }
+
+  private BucketProxy newProxy(String key, BucketConfiguration configuration) {
+    return buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> configuration);
   }
 
   private static long seconds(long nanos) {
