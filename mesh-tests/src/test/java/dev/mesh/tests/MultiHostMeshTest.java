@@ -240,8 +240,18 @@ class MultiHostMeshTest {
         .containsAll(load.acknowledged().keySet()), "every acknowledged order is there");
     Eventually.await(Duration.ofSeconds(90), "every order of the test ends",
         () -> ordersOf(user), orders -> orders.stream().allMatch(o -> FINAL.contains(o.getString("status"))));
-    long confirmed = ordersOf(user).stream().filter(o -> "CONFIRMED".equals(o.getString("status"))).count();
-    JsonObject product = awaitStock(sku, confirmed);
+    List<JsonObject> ended = ordersOf(user);
+    long confirmed = ended.stream().filter(o -> "CONFIRMED".equals(o.getString("status"))).count();
+    JsonObject product;
+    try {
+      product = awaitStock(sku, confirmed);
+    } catch (AssertionError mismatch) {
+      // what a failure needs to be understood: every order as the mesh answers it, and what was announced
+      Set<String> ids = ended.stream().map(o -> o.getString("id")).collect(Collectors.toSet());
+      List<JsonObject> announced = events.values().stream()
+          .filter(e -> ids.contains(e.getJsonObject("body").getString("orderId"))).toList();
+      throw new AssertionError(mismatch.getMessage() + "\norders: " + ended + "\nevents: " + announced, mismatch);
+    }
     assertEquals(stock, product.getLong("available") + product.getLong("reserved") + product.getLong("sold"),
         product.encode());
     Map<String, Set<String>> finalEvents = new HashMap<>();
