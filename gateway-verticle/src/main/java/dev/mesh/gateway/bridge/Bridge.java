@@ -7,7 +7,6 @@ import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -173,14 +172,10 @@ public final class Bridge {
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject json = ctx.body().asJsonObject();
-      if (json != null) {
-        return json;
-      }
-    } catch (DecodeException | ClassCastException e) {
-      // answered below
+    JsonObject json = RequestBodies.jsonObject(ctx);
+    if (json == null) {
+      throw MeshError.badRequest("the request body must be a JSON object");
     }
-    throw MeshError.badRequest("the request body must be a JSON object");
+    return json;
   }
 }

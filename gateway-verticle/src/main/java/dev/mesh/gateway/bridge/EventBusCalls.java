@@ -3,12 +3,12 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
+import dev.mesh.gateway.edge.RequestBodies;
 import java.util.function.Function;
 import dev.mesh.common.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -81,12 +81,7 @@ final class EventBusCalls {
   private record Call(String address, String action, JsonObject headers, JsonObject body, long timeoutMs) {
 
     static Call read(RoutingContext ctx, long defaultTimeoutMs) {
-      JsonObject json;
-      try {
-        json = ctx.body().asJsonObject();
-      } catch (DecodeException | ClassCastException e) {
-        json = null;
-      }
+      JsonObject json = RequestBodies.jsonObject(ctx);
       if (json == null) {
         throw MeshError.badRequest("the request body must be a JSON object such as {\"address\": \"mesh.users\","
             + " \"action\": \"get\", \"body\": {}}");

@@ -2,6 +2,8 @@ package dev.mesh.gateway.edge;
 
 import dev.mesh.common.MeshError;
 import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -45,5 +47,17 @@ public final class RequestBodies implements Handler<RoutingContext> {
   private static void refuse(RoutingContext ctx, String message) {
     ClientFaults.rejected(ClientFaults.Kind.BAD_REQUEST, 415, ctx.request(), message);
     ctx.fail(new MeshError(415, "unsupported_media_type", message, null));
+  }
+
+  /**
+   * The request's body as a JSON object; null when it is empty or anything else (not JSON, an array, a
+   * string), for the caller to answer with a 400 in its own words.
+   */
+  public static JsonObject jsonObject(RoutingContext ctx) {
+    try {
+      return ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException notAnObject) {
+      return null;
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -12,7 +13,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -143,12 +143,7 @@ public final class EventBusUpstream implements Upstream {
     if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
       return new JsonObject();
     }
-    JsonObject parsed;
-    try {
-      parsed = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      parsed = null;
-    }
+    JsonObject parsed = RequestBodies.jsonObject(ctx);
     if (parsed == null) {
       throw MeshError.badRequest("the request body must be a JSON object");
     }
