@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * configuration table lists them.
  */
 public record TokenSettings(String issuer, String audience, int leewaySeconds, Path keyDir, String rolesClaim,
-    String scopesClaim, String oidcIssuer, String jwksUrl, long jwksRefreshMs, long jwksMinRefreshMs) {
+    String scopesClaim, String oidcIssuer, String jwksUrl, long jwksRefreshMs, long jwksMinRefreshMs, long cacheMs, int cacheSize) {
 
   public static final String ISSUER = "GATEWAY_JWT_ISSUER";
   public static final String AUDIENCE = "GATEWAY_JWT_AUDIENCE";
@@ -23,6 +23,8 @@ public record TokenSettings(String issuer, String audience, int leewaySeconds, P
   public static final String JWKS_URL = "GATEWAY_JWKS_URL";
   public static final String JWKS_REFRESH_MS = "GATEWAY_JWKS_REFRESH_MS";
   public static final String JWKS_MIN_REFRESH_MS = "GATEWAY_JWKS_MIN_REFRESH_MS";
+  public static final String CACHE_MS = "GATEWAY_TOKEN_CACHE_MS";
+  public static final String CACHE_SIZE = "GATEWAY_TOKEN_CACHE_SIZE";
 
   /** The issuer and audience of the mesh's own tokens ({@code ./mesh token}). */
   public static final String LOCAL_ISSUER = "mesh";
@@ -41,7 +43,9 @@ public record TokenSettings(String issuer, String audience, int leewaySeconds, P
         oidcIssuer,
         config.get(JWKS_URL, null),
         config.getInt(JWKS_REFRESH_MS, 300_000),
-        config.getInt(JWKS_MIN_REFRESH_MS, 5_000));
+        config.getInt(JWKS_MIN_REFRESH_MS, 5_000),
+        config.getInt(CACHE_MS, 60_000),
+        config.getInt(CACHE_SIZE, 10_000));
   }
 
   /** Keys come from an issuer (discovery or a JWKS URL) rather than the mesh's own key pair. */

@@ -34,10 +34,12 @@ public final class TokenVerifier {
 
   private final VerificationKeys keys;
   private final TokenSettings settings;
+  private final VerifiedTokens verified;
 
   private TokenVerifier(VerificationKeys keys, TokenSettings settings) {
     this.keys = keys;
     this.settings = settings;
+    this.verified = new VerifiedTokens(settings.cacheMs(), settings.cacheSize());
   }
 
   /** With an issuer's keys when the settings name one (OIDC or JWKS), else with the mesh's own key pair. */
@@ -79,6 +81,10 @@ public final class TokenVerifier {
 
   /** The caller the token proves; fails with a 401 MeshError when it proves nothing. */
   public Future<Caller> verify(String token) {
+    Caller known = verified.get(token, System.currentTimeMillis());
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     TokenCredentials credentials = new TokenCredentials(token);
     return keys.current().authenticate(credentials)
         .recover(failure -> failure instanceof NoSuchKeyIdException
@@ -86,10 +92,10 @@ public final class TokenVerifier {
             : Future.failedFuture(failure))
         .recover(failure -> Future.failedFuture(MeshError.unauthorized("the bearer token is not valid: "
             + (failure instanceof NoSuchKeyIdException ? "signed by no key the gateway knows" : failure.getMessage()))))
-        .map(this::caller);
+        .map(user -> caller(token, user));
   }
 
-  private Caller caller(User user) {
+  private Caller caller(String token, User user) {
     JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
     String subject = claims.getValue("sub") instanceof String s && !s.isBlank() ? s : null;
     if (subject == null) {
@@ -100,7 +106,11 @@ public final class TokenVerifier {
     if (!(settings.audience().equals(aud) || aud instanceof JsonArray array && array.contains(settings.audience()))) {
       throw MeshError.unauthorized("the bearer token is not for this API ('aud')");
     }
-    return Caller.of(subject, list(claims.getValue(settings.rolesClaim())), list(claims.getValue(settings.scopesClaim())));
+    Caller caller = Caller.of(subject, list(claims.getValue(settings.rolesClaim())),
+        list(claims.getValue(settings.scopesClaim())));
+    verified.put(token, caller, claims.getValue("exp") instanceof Number exp ? exp.longValue() : 0,
+        System.currentTimeMillis());
+    return caller;
   }
 
   /** A claim given as a JSON array or as one space- or comma-separated string (OAuth's {@code scope}). */
