@@ -43,6 +43,18 @@ public final class MeshConfig {
     }
   }
 
+  /** {@code true} or {@code false}, in any case; anything else is a mistake worth stopping for. */
+  public boolean getBoolean(String name, boolean defaultValue) {
+    String value = get(name, null);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+  }
+
   /** The verticle config itself, for settings a service passes down to its own children. */
   public JsonObject overrides() {
     return overrides.copy();

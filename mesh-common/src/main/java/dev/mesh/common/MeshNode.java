@@ -22,6 +22,7 @@ public final class MeshNode {
 
   public static final String HEALTH_PORT = "MESH_HEALTH_PORT";
   public static final String HEALTH_HOST = "MESH_HEALTH_HOST";
+  public static final String NATIVE_TRANSPORT = "MESH_NATIVE_TRANSPORT";
 
   private static final Logger log = LoggerFactory.getLogger(MeshNode.class);
 
@@ -35,7 +36,8 @@ public final class MeshNode {
 
   /** The same, for a named service: the name its traces carry. */
   public static Future<Vertx> clustered(MeshConfig settings, String service) {
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions()
+        .setPreferNativeTransport(settings.getBoolean(NATIVE_TRANSPORT, false));
     // the event bus talks to other nodes on the interface Hazelcast uses (loopback by default), on a
     // fixed port when a firewall needs one, and announces the address the other nodes reach it at
     int eventBusPort = settings.getInt(ClusterConfig.EVENTBUS_PORT, 0);
@@ -51,6 +53,7 @@ public final class MeshNode {
         .with(options)
         .withClusterManager(new HazelcastClusterManager(ClusterConfig.load(settings)))
         .buildClustered()
+        .onSuccess(vertx -> logTransport(vertx, options))
         .onSuccess(vertx -> MeshMetrics.attach(vertx, metrics))
         .onSuccess(vertx -> MeshTracing.attach(vertx, settings, tracing))
         .onFailure(e -> closeTracing(tracing))
@@ -63,6 +66,14 @@ public final class MeshNode {
             });
           }
         });
+  }
+
+  private static void logTransport(Vertx vertx, VertxOptions options) {
+    if (vertx.isNativeTransportEnabled()) {
+      log.info("network transport: native (epoll)");
+    } else if (options.getPreferNativeTransport()) {
+      log.warn("network transport: NIO, the native one is unavailable: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
   }
 
   private static void closeTracing(OpenTelemetrySdk tracing) {

@@ -29,7 +29,7 @@ public record RateLimitSettings(boolean enabled, Map<String, Limit> limits) {
   public static RateLimitSettings from(MeshConfig config) {
     Map<String, Limit> limits = new LinkedHashMap<>(parse(DEFAULTS));
     limits.putAll(parse(config.get(LIMITS, DEFAULTS)));
-    return new RateLimitSettings(Boolean.parseBoolean(config.get(ENABLED, "true")), Map.copyOf(limits));
+    return new RateLimitSettings(config.getBoolean(ENABLED, true), Map.copyOf(limits));
   }
 
   /** The limit of a route class; the method's default class when the route names none or an unknown one. */

@@ -51,7 +51,7 @@ public final class MeshMetrics {
    * off; call {@link #attach} with the built node and the returned registry (null when off).
    */
   public static PrometheusMeterRegistry enable(MeshConfig settings, VertxOptions options, VertxBuilder builder) {
-    if (!Boolean.parseBoolean(settings.get(ENABLED, "true"))) {
+    if (!settings.getBoolean(ENABLED, true)) {
       return null;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

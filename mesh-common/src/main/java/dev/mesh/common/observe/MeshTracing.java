@@ -66,7 +66,7 @@ public final class MeshTracing {
   /** The SDK behind the node's tracer (close it after the node), or null when tracing is off. */
   public static OpenTelemetrySdk enable(MeshConfig settings, String service, VertxOptions options,
       VertxBuilder builder) {
-    if (!Boolean.parseBoolean(settings.get(ENABLED, "true"))) {
+    if (!settings.getBoolean(ENABLED, true)) {
       return null;
     }
     Resource resource = Resource.getDefault().merge(Resource.create(
