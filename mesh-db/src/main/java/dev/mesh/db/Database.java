@@ -9,8 +9,14 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,41 +62,85 @@ public final class Database {
     return service.toUpperCase(Locale.ROOT) + "_PG_URI";
   }
 
-  public static Future<Database> open(Vertx vertx, MeshConfig settings, String service) {
-    String uri = settings.get(uriSetting(service), null);
-    int poolSize = settings.getInt(POOL_SIZE, 8);
-    String host = settings.get(HOST, "127.0.0.1");
-    return vertx.executeBlocking(() -> {
-      EmbeddedServer embedded = null;
-      PgConnectOptions connect;
-      if (uri != null) {
-        connect = PgConnectOptions.fromUri(uri);
-      } else {
-        Path dir = Path.of(settings.get(DATA_DIR, "var/data"), service, "pg").toAbsolutePath();
-        embedded = EmbeddedServer.join(dir, host, settings.get(ALLOW, "samenet"), settings.get(PASSWORD, null));
-        boolean everywhere = host.equals("*") || host.equals("0.0.0.0");
-        connect = new PgConnectOptions().setHost(everywhere ? "127.0.0.1" : host).setPort(embedded.port())
-            .setDatabase("postgres").setUser("postgres").setPassword(embedded.password());
-      }
+  /**
+   * Starts (or adopts) the server and runs the migrations on a thread of its own, for a service's main
+   * to call before its node joins the cluster: joining is mostly waiting, and this is most of the rest of
+   * a service's start, so a restarted instance is routed again sooner (bench/FINDINGS.md, start-up).
+   * {@link #open} with the same settings then takes what it did, or its failure.
+   */
+  public static void startEarly(MeshConfig settings, String service) {
+    Target target = Target.of(settings, service);
+    EARLY.computeIfAbsent(target, t -> CompletableFuture.supplyAsync(() -> {
       try {
-        migrate(service, connect);
-      } catch (RuntimeException e) {
-        if (embedded != null) {
-          embedded.leave();
-        }
-        throw e;
+        return prepare(t, service);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      return new Object[] {connect, embedded};
-    }).map(started -> {
-      PgConnectOptions connect = (PgConnectOptions) started[0];
+    }, work -> {
+      Thread early = new Thread(work, "mesh-db-early-" + service);
+      early.setDaemon(true);
+      early.start();
+    }));
+  }
+
+  public static Future<Database> open(Vertx vertx, MeshConfig settings, String service) {
+    Target target = Target.of(settings, service);
+    int poolSize = settings.getInt(POOL_SIZE, 8);
+    CompletableFuture<Prepared> early = EARLY.remove(target);
+    return vertx.executeBlocking(() -> early != null ? awaitEarly(early) : prepare(target, service)).map(prepared -> {
+      PgConnectOptions connect = prepared.connect();
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(poolSize))
           .connectingTo(connect.setCachePreparedStatements(true))
           .using(vertx)
           .build();
       log.info("{} database ready at {}:{}/{}", service, connect.getHost(), connect.getPort(), connect.getDatabase());
-      return new Database(vertx, service, pool, (EmbeddedServer) started[1], settings.getInt(CHECK_TIMEOUT_MS, 2000));
+      return new Database(vertx, service, pool, prepared.embedded(), settings.getInt(CHECK_TIMEOUT_MS, 2000));
     });
+  }
+
+  /** Where a service's database is: a server named by URI, or the embedded one on a data directory. */
+  private record Target(String uri, Path dir, String host, String allow, String password) {
+
+    static Target of(MeshConfig settings, String service) {
+      String uri = settings.get(uriSetting(service), null);
+      Path dir = uri != null ? null : Path.of(settings.get(DATA_DIR, "var/data"), service, "pg").toAbsolutePath();
+      return new Target(uri, dir, settings.get(HOST, "127.0.0.1"), settings.get(ALLOW, "samenet"),
+          settings.get(PASSWORD, null));
+    }
+  }
+
+  /** A started (or adopted) and migrated database; {@code embedded} is null for a server named by URI. */
+  private record Prepared(PgConnectOptions connect, EmbeddedServer embedded) {
+  }
+
+  private static final Map<Target, CompletableFuture<Prepared>> EARLY = new ConcurrentHashMap<>();
+
+  private static Prepared prepare(Target target, String service) throws IOException {
+    if (target.uri() != null) {
+      PgConnectOptions connect = PgConnectOptions.fromUri(target.uri());
+      migrate(service, connect);
+      return new Prepared(connect, null);
+    }
+    EmbeddedServer embedded = EmbeddedServer.join(target.dir(), target.host(), target.allow(), target.password());
+    boolean everywhere = target.host().equals("*") || target.host().equals("0.0.0.0");
+    PgConnectOptions connect = new PgConnectOptions().setHost(everywhere ? "127.0.0.1" : target.host())
+        .setPort(embedded.port()).setDatabase("postgres").setUser("postgres").setPassword(embedded.password());
+    try {
+      migrate(service, connect);
+    } catch (RuntimeException e) {
+      embedded.leave();
+      throw e;
+    }
+    return new Prepared(connect, embedded);
+  }
+
+  private static Prepared awaitEarly(CompletableFuture<Prepared> early) throws Exception {
+    try {
+      return early.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 
   private static void migrate(String service, PgConnectOptions connect) {

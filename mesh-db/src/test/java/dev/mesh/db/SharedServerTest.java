@@ -71,6 +71,17 @@ class SharedServerTest {
     TestCluster.await(db.close());
   }
 
+  @Test
+  void aDatabaseStartedEarlyIsTheOneOpenUsesAndItsLeaseIsReleasedOnClose() throws Exception {
+    // what a service's main does before its node joins the cluster
+    Database.startEarly(settings(), "shared");
+    Database db = TestCluster.await(Database.open(vertx, settings(), "shared"));
+    long postmaster = postmasterPid();
+    TestCluster.await(db.pool().query("SELECT 1").execute());
+    TestCluster.await(db.close());
+    assertFalse(alive(postmaster), "one lease, taken early and given back at close: the server stops");
+  }
+
   private MeshConfig settings() {
     return MeshConfig.of(new JsonObject().put(Database.DATA_DIR, dataDir.toString()).put(Database.POOL_SIZE, 2));
   }
