@@ -26,7 +26,7 @@ COPY --from=build /src/${SERVICE}/target/${SERVICE}.jar /app/service.jar
 # MESH_CLUSTER_HOST (this container's address) and MESH_CLUSTER_MEMBERS (the others') with -e.
 ENV MESH_DATA_DIR=/var/lib/mesh \
     MESH_HEALTH_PORT=9090 \
-    JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
+    JAVA_OPTS="-Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError"
 RUN mkdir -p /var/lib/mesh && chown mesh /var/lib/mesh
 USER mesh
 VOLUME /var/lib/mesh
