@@ -11,14 +11,17 @@
 #                        (metrics on, spans exported over OTLP to a sink on loopback) and obs-off
 #                        (MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false), and obs-metrics-only (metrics
 #                        on, MESH_TRACING_ENABLED=false); rate limits off in all four.
+#   transport phase:     mesh tr-native (MESH_NATIVE_TRANSPORT=true: Netty's epoll) and tr-nio (=false: NIO)
+#   tokens phase:        mesh tok-cached (defaults: a verified token is not checked again for a minute) and
+#                        tok-verified (GATEWAY_TOKEN_CACHE_MS=0: every request's token is checked)
 
 COSTS_GATEWAY_PORT=${BENCH_COSTS_GATEWAY_PORT:-38180}
 COSTS_CLUSTER_PORT=${BENCH_COSTS_CLUSTER_PORT:-6301}
 COSTS_HEALTH_PORT=${BENCH_COSTS_HEALTH_PORT:-39400}
 OTLP_PORT=${BENCH_OTLP_PORT:-38190}
 COSTS_USERS=${BENCH_COSTS_USERS:-100}
-COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # either or both
-COSTS_PATHS=${BENCH_COSTS_PATHS:-proxy read}                # observability phase: either or both
+COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens
+COSTS_PATHS=${BENCH_COSTS_PATHS:-proxy read}                # phases but security: either or both
 LOAD_SAMPLES=$VAR/load-samples.txt
 
 costs_main() {
@@ -42,7 +45,9 @@ costs_main() {
     case "$phase" in
       security) security_phase ;;
       observability) observability_phase ;;
-      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability)" ;;
+      transport) pair_phase transport tr-native 6 MESH_NATIVE_TRANSPORT=true tr-nio 7 MESH_NATIVE_TRANSPORT=false ;;
+      tokens) pair_phase tokens tok-cached 8 - tok-verified 9 GATEWAY_TOKEN_CACHE_MS=0 ;;
+      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability, transport, tokens)" ;;
     esac
   done
 
@@ -85,6 +90,23 @@ observability_phase() {
   cost_mesh_down obs-metrics
   cost_mesh_down obs-export
   cost_mesh_down obs-metrics-only
+}
+
+# pair_phase <phase> <mesh on> <index> <its setting> <mesh off> <index> <its setting>: one setting's
+# two values, two meshes side by side, on each of COSTS_PATHS ("-" for no setting: the defaults)
+pair_phase() {
+  local phase=$1 on=$2 on_index=$3 on_setting=$4 off=$5 off_index=$6 off_setting=$7 path
+  COMMANDS=$VAR/commands-$phase.txt NOTES=$VAR/notes-$phase.md
+  say "$phase phase: $on ($on_setting) against $off ($off_setting)"
+  # shellcheck disable=SC2046
+  cost_mesh_up "$on" "$on_index" $([[ "$on_setting" == - ]] || echo "$on_setting")
+  # shellcheck disable=SC2046
+  cost_mesh_up "$off" "$off_index" $([[ "$off_setting" == - ]] || echo "$off_setting")
+  for path in $COSTS_PATHS; do
+    cost_rounds "$phase-$path" "$path" "${on#*-}:$on:token" "${off#*-}:$off:token"
+  done
+  cost_mesh_down "$on"
+  cost_mesh_down "$off"
 }
 
 stop_costs() {
@@ -216,6 +238,8 @@ write_phase_section() {
   case "$phase" in
     security) title="Cost of security: auth and rate limits (issue 11)" ;;
     observability) title="Cost of observability: metrics and tracing export (issue 13)" ;;
+    transport) title="Transport: Netty's epoll against NIO (issue 16)" ;;
+    tokens) title="Verified tokens kept against every token checked (issue 16)" ;;
   esac
   {
     echo "<!-- costs-$phase:begin -->"
@@ -232,6 +256,10 @@ write_phase_section() {
     if [[ "$phase" == security ]]; then
       echo "- Proxy: \`GET /api/bench/constant\` (authenticated, called with an admin token) and \`GET /api/bench/open\` (declared \`\"auth\": {\"public\": true}\`, called without a token) reach the same constant backend through the HTTP bridge. Read: \`GET /api/users/:id\` over $COSTS_USERS users, with the token (the route is authenticated and auth cannot be taken off it, so the read path measures rate limits only; the proxy pair gives auth's cost per request)."
       echo "- Rate limits when on: \`GATEWAY_RATE_LIMITS=$GATEWAY_RATE_LIMITS\`, far above what the bench reaches, so every request pays the bucket check and none is refused."
+    elif [[ "$phase" == transport ]]; then
+      echo "- native: \`MESH_NATIVE_TRANSPORT=true\` (Netty's epoll, netty-transport-native-epoll linux-x86_64); nio: \`MESH_NATIVE_TRANSPORT=false\`. Every JVM of the mesh takes the setting, so the event bus between them changes too. Rate limits, metrics and tracing at their defaults. Proxy: \`GET /api/bench/constant\` with a token; read: \`GET /api/users/:id\` over $COSTS_USERS users."
+    elif [[ "$phase" == tokens ]]; then
+      echo "- cached: the defaults (\`GATEWAY_TOKEN_CACHE_MS=60000\`: a verified token is not checked again for a minute, never past its exp); verified: \`GATEWAY_TOKEN_CACHE_MS=0\`, the RS256 signature of every request's token is checked. Everything else at its defaults. Every request carries the same admin token, as a real client's do."
     else
       echo "- off: \`MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false\`; metrics: the defaults (metrics on, tracing on but not exporting); metrics-only: metrics on, \`MESH_TRACING_ENABLED=false\`; metrics+export: metrics on and \`OTEL_EXPORTER_OTLP_ENDPOINT\` set to a sink on loopback. Rate limits are off in all four, so that their cost does not dilute what is measured. Proxy: \`GET /api/bench/constant\` with a token; read: \`GET /api/users/:id\` over $COSTS_USERS users."
     fi

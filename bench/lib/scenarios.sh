@@ -1,5 +1,8 @@
 # The scenarios of bench/run. Each records raw figures with `record`; the report summarises them.
 
+# the JVM flags ./mesh gives an instance when MESH_JAVA_OPTS is unset
+launcher_java_opts() { sed -nE 's/^JAVA_OPTS=\$\{MESH_JAVA_OPTS:-(.*)\}$/\1/p' mesh; }
+
 bench_java() { echo "java $BENCH_JAVA_OPTS -jar $BENCH_JAR"; }
 
 # --- 4. event bus: request-reply between two clustered JVMs -----------------------------------------
@@ -23,7 +26,7 @@ eventbus_scenario() {
 mesh_startup() {
   local t0 t1
   say "./mesh up from an empty data directory (includes initdb of three PostgreSQL servers)"
-  log_command "MESH_VAR_DIR=$MESH_VAR_DIR MESH_CLUSTER_NAME=$MESH_CLUSTER_NAME MESH_CLUSTER_PORT=$MESH_CLUSTER_PORT GATEWAY_PORT=$GATEWAY_PORT MESH_JAVA_OPTS='$MESH_JAVA_OPTS' ./mesh up"
+  log_command "MESH_VAR_DIR=$MESH_VAR_DIR MESH_CLUSTER_NAME=$MESH_CLUSTER_NAME MESH_CLUSTER_PORT=$MESH_CLUSTER_PORT GATEWAY_PORT=$GATEWAY_PORT ${MESH_JAVA_OPTS:+MESH_JAVA_OPTS='$MESH_JAVA_OPTS' }./mesh up"
   rm -rf "$MESH_VAR_DIR"
   t0=$(date +%s.%N)
   ./mesh up >"$LOG_DIR/mesh-up-empty.log" 2>&1 || die "./mesh up failed: $(tail -n 40 "$LOG_DIR/mesh-up-empty.log")"
@@ -272,10 +275,43 @@ write_scenario() {
   note "Write path: the mesh's figure counts only orders answered 201 CONFIRMED (a run with more than 1% other answers fails). pgbench runs bench/sql/order-saga.pgbench: the same statements the saga issues on the request path (orders: insert + outbox event, users: select, orders: stock asked, inventory: claim, lock, move, items, orders: confirm + outbox event), as one transaction on one server, where the mesh commits four transactions on two servers and also relays its outbox. The deferred stock commit after the cancellation window (ORDERS_CANCEL_WINDOW_MS, set to 10 minutes here so it never falls inside a measurement) is in neither."
 }
 
+# --- 4. restart: a killed service until it is routed again -----------------------------------------
+
+# kill -9 of the users JVM, then at once ./mesh scale users 1 starts a new one (a supervisor's job, done
+# by hand), which adopts the running PostgreSQL, joins and registers. Timed from the kill until ten reads
+# in a row through the gateway answer 200: "routed again" means no read fails any more, not one lucky one.
+restart_scenario() {
+  [[ -s "$USER_IDS" ]] || { note "Restart not measured: no users to read."; return 0; }
+  local rep pid t0 t1 ok url
+  url="$GATEWAY/api/users/$(head -n 1 "$USER_IDS")"
+  log_command "kill -9 <users pid>; ./mesh scale users 1; GET $url until 10 answers in a row are 200"
+  for rep in $(seq 1 "$REPS"); do
+    pid=$(mesh_pid user-verticle)
+    [[ -n "$pid" ]] || die "no users instance to kill"
+    t0=$(date +%s.%N)
+    kill -KILL "$pid"
+    ./mesh scale users 1 >"$LOG_DIR/restart-$rep.log" 2>&1 || die "./mesh scale users 1 failed: $(tail "$LOG_DIR/restart-$rep.log")"
+    ok=0
+    for _ in $(seq 1 600); do
+      if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Authorization: Bearer $(bench_token)" "$url" || true)" == 200 ]]; then
+        ok=$((ok + 1)); ((ok == 10)) && break
+      else
+        ok=0; sleep 0.05
+      fi
+    done
+    ((ok == 10)) || die "users was not routed again within the bound after kill -9 (rep $rep)"
+    t1=$(date +%s.%N)
+    record cost user-verticle "$rep" "seconds from kill -9 to routed again" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+  done
+  note "Restart: kill -9 of the users JVM, then ./mesh scale users 1 at once; timed until ten reads in a row through the gateway answer 200."
+}
+
 # --- the report ---------------------------------------------------------------------------------------
 
 write_report() {
   local load_before=$1 elapsed=$2 header=$VAR/header.md footer=$VAR/footer.md
+  local mesh_flags="\`$(launcher_java_opts)\` (the launcher's defaults)"
+  [[ -n "${MESH_JAVA_OPTS:-}" ]] && mesh_flags="\`$MESH_JAVA_OPTS\` (BENCH_MESH_JAVA_OPTS)"
   {
     echo "# Benchmark results"
     echo
@@ -295,7 +331,7 @@ write_report() {
     echo
     echo "- repetitions: $REPS per peer, ${SECONDS_PER_RUN} s each, after a ${WARMUP_SECONDS} s warm-up per peer; the order of the peers alternates between repetitions."
     echo "- wrk: $WRK_THREADS thread, $CONNECTIONS connections (proxy, read path), $WRITE_CONNECTIONS (write path, and as many pgbench clients). One load thread leaves the other core to what is measured."
-    echo "- JVM flags of every mesh JVM and every Java peer: \`$MESH_JAVA_OPTS\`. C2 stays on: the mesh's default \`-XX:TieredStopAtLevel=1\` trades steady-state speed for start-up and would measure the C1 compiler, not the mesh. Serial GC: on 2 cores, parallel or concurrent GC threads take CPU from the event loops, and young collections of a 128-256 MB heap of short-lived objects take about a millisecond."
+    echo "- JVM flags of the mesh: $mesh_flags. Of the Java peers: \`$BENCH_JAVA_OPTS\`. C2 on everywhere. Serial GC: on 2 cores, parallel or concurrent GC threads take CPU from the event loops, and young collections of these small heaps of short-lived objects take about a millisecond."
     echo "- event loops: Vert.x's default pool (2 x cores) in every JVM; the gateway and each service deploy one verticle instance, so each serves on one event loop. The Vert.x peers deploy $PEER_EVENT_LOOPS instance(s) and nginx runs $PEER_EVENT_LOOPS worker(s) with keep-alive to the backend, so each side has the same number of request-serving threads."
     echo "- the mesh runs with its own var dir, cluster name \`$MESH_CLUSTER_NAME\`, cluster port $CLUSTER_PORT and gateway port $GATEWAY_PORT_BENCH."
     echo

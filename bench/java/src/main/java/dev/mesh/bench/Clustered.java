@@ -20,7 +20,9 @@ final class Clustered {
   }
 
   static Future<Vertx> join(String clusterName, int port) {
-    VertxOptions options = new VertxOptions();
+    // the transport the mesh's nodes take (mesh-common MeshNode: MESH_NATIVE_TRANSPORT, false unless set)
+    VertxOptions options = new VertxOptions()
+        .setPreferNativeTransport(Boolean.parseBoolean(System.getenv().getOrDefault("MESH_NATIVE_TRANSPORT", "false")));
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
     return Vertx.builder()
         .with(options)

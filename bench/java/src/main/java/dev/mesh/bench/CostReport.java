@@ -35,7 +35,11 @@ final class CostReport {
       new Comparison("observability-proxy", "metrics-only", "off", "metrics on, tracing off / both off", 0.9),
       new Comparison("observability-read", "metrics+export", "off", "metrics on and tracing exporting / both off", null),
       new Comparison("observability-read", "metrics", "off", "defaults: metrics on, tracing on but not exporting / both off", null),
-      new Comparison("observability-read", "metrics-only", "off", "metrics on, tracing off / both off", 0.9));
+      new Comparison("observability-read", "metrics-only", "off", "metrics on, tracing off / both off", 0.9),
+      new Comparison("transport-proxy", "native", "nio", "epoll transport / NIO", null),
+      new Comparison("transport-read", "native", "nio", "epoll transport / NIO", null),
+      new Comparison("tokens-proxy", "cached", "verified", "verified tokens kept / every token checked", null),
+      new Comparison("tokens-read", "cached", "verified", "verified tokens kept / every token checked", null));
 
   private CostReport() {
   }
