@@ -12,6 +12,8 @@
 #                        (MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false), and obs-metrics-only (metrics
 #                        on, MESH_TRACING_ENABLED=false); rate limits off in all four.
 #   transport phase:     mesh tr-native (MESH_NATIVE_TRANSPORT=true: Netty's epoll) and tr-nio (=false: NIO)
+#   metrics phase:       metrics alone, two meshes only (the observability phase runs four side by side):
+#                        met-on (MESH_TRACING_ENABLED=false) and met-off (metrics off too); rate limits off
 #   tokens phase:        mesh tok-cached (defaults: a verified token is not checked again for a minute) and
 #                        tok-verified (GATEWAY_TOKEN_CACHE_MS=0: every request's token is checked)
 
@@ -20,7 +22,7 @@ COSTS_CLUSTER_PORT=${BENCH_COSTS_CLUSTER_PORT:-6301}
 COSTS_HEALTH_PORT=${BENCH_COSTS_HEALTH_PORT:-9600} # below the ephemeral range, as bench/run's
 OTLP_PORT=${BENCH_OTLP_PORT:-38190}
 COSTS_USERS=${BENCH_COSTS_USERS:-100}
-COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens
+COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens metrics
 COSTS_PATHS=${BENCH_COSTS_PATHS:-proxy read}                # phases but security: either or both
 LOAD_SAMPLES=$VAR/load-samples.txt
 
@@ -47,7 +49,9 @@ costs_main() {
       observability) observability_phase ;;
       transport) pair_phase transport tr-native 6 MESH_NATIVE_TRANSPORT=true tr-nio 7 MESH_NATIVE_TRANSPORT=false ;;
       tokens) pair_phase tokens tok-cached 8 - tok-verified 9 GATEWAY_TOKEN_CACHE_MS=0 ;;
-      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability, transport, tokens)" ;;
+      metrics) pair_phase metrics met-on 6 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false" \
+        met-off 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false" ;;
+      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability, transport, tokens, metrics)" ;;
     esac
   done
 
@@ -240,6 +244,7 @@ write_phase_section() {
     observability) title="Cost of observability: metrics and tracing export (issue 13)" ;;
     transport) title="Transport: Netty's epoll against NIO (issue 16)" ;;
     tokens) title="Verified tokens kept against every token checked (issue 16)" ;;
+    metrics) title="Cost of metrics alone, two meshes side by side (issue 13)" ;;
   esac
   {
     echo "<!-- costs-$phase:begin -->"
@@ -258,6 +263,8 @@ write_phase_section() {
       echo "- Rate limits when on: \`GATEWAY_RATE_LIMITS=$GATEWAY_RATE_LIMITS\`, far above what the bench reaches, so every request pays the bucket check and none is refused."
     elif [[ "$phase" == transport ]]; then
       echo "- native: \`MESH_NATIVE_TRANSPORT=true\` (Netty's epoll, netty-transport-native-epoll linux-x86_64); nio: \`MESH_NATIVE_TRANSPORT=false\`. Every JVM of the mesh takes the setting, so the event bus between them changes too. Rate limits, metrics and tracing at their defaults. Proxy: \`GET /api/bench/constant\` with a token; read: \`GET /api/users/:id\` over $COSTS_USERS users."
+    elif [[ "$phase" == metrics ]]; then
+      echo "- on: metrics on (the default), \`MESH_TRACING_ENABLED=false\`; off: \`MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false\`. Rate limits off in both (\`GATEWAY_RATE_LIMIT_ENABLED=false\`), so that their cost does not dilute what is measured. Only these two meshes run, where the observability phase runs four side by side."
     elif [[ "$phase" == tokens ]]; then
       echo "- cached: the defaults (\`GATEWAY_TOKEN_CACHE_MS=60000\`: a verified token is not checked again for a minute, never past its exp); verified: \`GATEWAY_TOKEN_CACHE_MS=0\`, the RS256 signature of every request's token is checked. Everything else at its defaults. Every request carries the same admin token, as a real client's do."
     else

@@ -38,6 +38,8 @@ final class CostReport {
       new Comparison("observability-read", "metrics-only", "off", "metrics on, tracing off / both off", 0.9),
       new Comparison("transport-proxy", "native", "nio", "epoll transport / NIO", null),
       new Comparison("transport-read", "native", "nio", "epoll transport / NIO", null),
+      new Comparison("metrics-proxy", "on", "off", "metrics on / off (tracing off in both)", 0.9),
+      new Comparison("metrics-read", "on", "off", "metrics on / off (tracing off in both)", 0.9),
       new Comparison("tokens-proxy", "cached", "verified", "verified tokens kept / every token checked", null),
       new Comparison("tokens-read", "cached", "verified", "verified tokens kept / every token checked", null));
 
