@@ -42,6 +42,8 @@ public final class Database {
   public static final String CHECK_TIMEOUT_MS = "MESH_PG_CHECK_TIMEOUT_MS";
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
+  // databases a service's main set starting before its node joined (startEarly), until open takes them
+  private static final Map<Target, CompletableFuture<Prepared>> EARLY = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final String service;
@@ -113,8 +115,6 @@ public final class Database {
   /** A started (or adopted) and migrated database; {@code embedded} is null for a server named by URI. */
   private record Prepared(PgConnectOptions connect, EmbeddedServer embedded) {
   }
-
-  private static final Map<Target, CompletableFuture<Prepared>> EARLY = new ConcurrentHashMap<>();
 
   private static Prepared prepare(Target target, String service) throws IOException {
     if (target.uri() != null) {
