@@ -14,6 +14,8 @@
 #   transport phase:     mesh tr-native (MESH_NATIVE_TRANSPORT=true: Netty's epoll) and tr-nio (=false: NIO)
 #   metrics phase:       metrics alone, two meshes only (the observability phase runs four side by side):
 #                        met-on (MESH_TRACING_ENABLED=false) and met-off (metrics off too); rate limits off
+#   accesslog phase:     log-on (defaults: the gateway's access line per request) and log-off
+#                        (MESH_ACCESS_LOG_LEVEL=OFF)
 #   tokens phase:        mesh tok-cached (defaults: a verified token is not checked again for a minute) and
 #                        tok-verified (GATEWAY_TOKEN_CACHE_MS=0: every request's token is checked)
 
@@ -22,7 +24,7 @@ COSTS_CLUSTER_PORT=${BENCH_COSTS_CLUSTER_PORT:-6301}
 COSTS_HEALTH_PORT=${BENCH_COSTS_HEALTH_PORT:-9600} # below the ephemeral range, as bench/run's
 OTLP_PORT=${BENCH_OTLP_PORT:-38190}
 COSTS_USERS=${BENCH_COSTS_USERS:-100}
-COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens metrics
+COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens metrics accesslog
 COSTS_PATHS=${BENCH_COSTS_PATHS:-proxy read}                # phases but security: either or both
 LOAD_SAMPLES=$VAR/load-samples.txt
 
@@ -49,9 +51,10 @@ costs_main() {
       observability) observability_phase ;;
       transport) pair_phase transport tr-native 6 MESH_NATIVE_TRANSPORT=true tr-nio 7 MESH_NATIVE_TRANSPORT=false ;;
       tokens) pair_phase tokens tok-cached 8 - tok-verified 9 GATEWAY_TOKEN_CACHE_MS=0 ;;
+      accesslog) pair_phase accesslog log-on 8 - log-off 9 MESH_ACCESS_LOG_LEVEL=OFF ;;
       metrics) pair_phase metrics met-on 6 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false" \
         met-off 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false" ;;
-      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability, transport, tokens, metrics)" ;;
+      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability, transport, tokens, metrics, accesslog)" ;;
     esac
   done
 
@@ -245,6 +248,7 @@ write_phase_section() {
     transport) title="Transport: Netty's epoll against NIO (issue 16)" ;;
     tokens) title="Verified tokens kept against every token checked (issue 16)" ;;
     metrics) title="Cost of metrics alone, two meshes side by side (issue 13)" ;;
+    accesslog) title="Cost of the gateway's access log (issues 13 and 16)" ;;
   esac
   {
     echo "<!-- costs-$phase:begin -->"
@@ -263,6 +267,8 @@ write_phase_section() {
       echo "- Rate limits when on: \`GATEWAY_RATE_LIMITS=$GATEWAY_RATE_LIMITS\`, far above what the bench reaches, so every request pays the bucket check and none is refused."
     elif [[ "$phase" == transport ]]; then
       echo "- native: \`MESH_NATIVE_TRANSPORT=true\` (Netty's epoll, netty-transport-native-epoll linux-x86_64); nio: \`MESH_NATIVE_TRANSPORT=false\`. Every JVM of the mesh takes the setting, so the event bus between them changes too. Rate limits, metrics and tracing at their defaults. Proxy: \`GET /api/bench/constant\` with a token; read: \`GET /api/users/:id\` over $COSTS_USERS users."
+    elif [[ "$phase" == accesslog ]]; then
+      echo "- on: the defaults, one access line per request written by logback to the gateway's standard output (a file under \`./mesh\`); off: \`MESH_ACCESS_LOG_LEVEL=OFF\`. Everything else at its defaults. nginx, the proxy peer of bench/run, runs with \`access_log off\`."
     elif [[ "$phase" == metrics ]]; then
       echo "- on: metrics on (the default), \`MESH_TRACING_ENABLED=false\`; off: \`MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false\`. Rate limits off in both (\`GATEWAY_RATE_LIMIT_ENABLED=false\`), so that their cost does not dilute what is measured. Only these two meshes run, where the observability phase runs four side by side."
     elif [[ "$phase" == tokens ]]; then
