@@ -182,15 +182,21 @@ public final class Registry {
    * (or found again under the registration a merge gave back), extra copies are removed.
    */
   public Future<Void> restoreOwn() {
-    return allRecords().compose(this::restoreOwn);
+    Map<String, Record> ours = Map.copyOf(published);
+    return allRecords().compose(records -> restoreOwn(ours, records));
   }
 
-  private Future<Void> restoreOwn(List<Record> records) {
+  /**
+   * {@code ours}: what this registry had published before {@code records} were read. A record published
+   * while they were read is not missing from them; publishing it again would make a second copy, which
+   * routers would count as one more instance until the next sweep (seen: 4 users instances of 3).
+   */
+  private Future<Void> restoreOwn(Map<String, Record> ours, List<Record> records) {
     List<Future<?>> steps = new ArrayList<>();
     Map<String, Record> byRegistration = new HashMap<>();
     records.forEach(r -> byRegistration.put(r.getRegistration(), r));
     Set<String> kept = new HashSet<>();
-    published.forEach((key, mine) -> {
+    ours.forEach((key, mine) -> {
       if (byRegistration.containsKey(mine.getRegistration())) {
         kept.add(mine.getRegistration());
         return;
@@ -216,7 +222,7 @@ public final class Registry {
     });
     records.stream()
         .filter(r -> !kept.contains(r.getRegistration()))
-        .filter(r -> published.values().stream().anyMatch(mine -> sameInstance(r, mine)))
+        .filter(r -> ours.values().stream().anyMatch(mine -> sameInstance(r, mine)))
         .forEach(copy -> {
           log.info("removing a second record of {} instance {}", copy.getName(), instanceOf(copy));
           steps.add(discovery.unpublish(copy.getRegistration()));
@@ -260,9 +266,10 @@ public final class Registry {
       return;
     }
     sweeping = true;
+    Map<String, Record> ours = Map.copyOf(published);
     allRecords()
         .compose(records -> reap(records, members).map(records))
-        .compose(records -> restoreOwn(records.stream()
+        .compose(records -> restoreOwn(ours, records.stream()
             .filter(r -> r.getMetadata() == null || members.contains(r.getMetadata().getString(NODE))).toList()))
         .onComplete(done -> sweeping = false)
         .onFailure(e -> log.debug("registry sweep failed, will retry", e));
