@@ -1,8 +1,6 @@
 package dev.mesh.inventory;
 
-import dev.mesh.common.MeshConfig;
-import dev.mesh.common.MeshNode;
-import dev.mesh.db.Database;
+import dev.mesh.db.DatabaseService;
 
 public final class InventoryMain {
 
@@ -10,8 +8,6 @@ public final class InventoryMain {
   }
 
   public static void main(String[] args) {
-    // the database starts while the node joins the cluster
-    Database.startEarly(MeshConfig.fromEnvironment(), "inventory");
-    MeshNode.run("inventory", InventoryVerticle::new);
+    DatabaseService.run("inventory", InventoryVerticle::new);
   }
 }

@@ -1,7 +1,10 @@
 package dev.mesh.db;
 
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.MeshNode;
 import dev.mesh.common.MeshService;
 import io.vertx.core.Future;
+import java.util.function.Supplier;
 
 /**
  * A mesh service that owns a database: it opens it ({@link #openDatabase()}) before it serves, counts as
@@ -11,6 +14,15 @@ import io.vertx.core.Future;
 public abstract class DatabaseService extends MeshService {
 
   private Database database;
+
+  /**
+   * The {@code main} of a service with a database: its database starts while the node joins the cluster
+   * ({@link Database#startEarly}), then {@link MeshNode#run} deploys it.
+   */
+  public static void run(String service, Supplier<? extends DatabaseService> verticle) {
+    Database.startEarly(MeshConfig.fromEnvironment(), service);
+    MeshNode.run(service, verticle);
+  }
 
   /** Opens this service's database; call it from {@link #prepare()}. */
   protected Future<Database> openDatabase() {

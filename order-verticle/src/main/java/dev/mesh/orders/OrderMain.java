@@ -1,8 +1,6 @@
 package dev.mesh.orders;
 
-import dev.mesh.common.MeshConfig;
-import dev.mesh.common.MeshNode;
-import dev.mesh.db.Database;
+import dev.mesh.db.DatabaseService;
 
 public final class OrderMain {
 
@@ -10,8 +8,6 @@ public final class OrderMain {
   }
 
   public static void main(String[] args) {
-    // the database starts while the node joins the cluster
-    Database.startEarly(MeshConfig.fromEnvironment(), "orders");
-    MeshNode.run("orders", OrderVerticle::new);
+    DatabaseService.run("orders", OrderVerticle::new);
   }
 }

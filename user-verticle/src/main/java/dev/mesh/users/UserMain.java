@@ -1,8 +1,6 @@
 package dev.mesh.users;
 
-import dev.mesh.common.MeshConfig;
-import dev.mesh.common.MeshNode;
-import dev.mesh.db.Database;
+import dev.mesh.db.DatabaseService;
 
 public final class UserMain {
 
@@ -10,8 +8,6 @@ public final class UserMain {
   }
 
   public static void main(String[] args) {
-    // the database starts while the node joins the cluster
-    Database.startEarly(MeshConfig.fromEnvironment(), "users");
-    MeshNode.run("users", UserVerticle::new);
+    DatabaseService.run("users", UserVerticle::new);
   }
 }
