@@ -9,10 +9,13 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * the longest period of any limit are dropped (the bucket would be full again), so idle clients leave
  * nothing behind.
  *
- * <p>Each key keeps one bucket proxy in this gateway (a bounded cache, idle entries dropped) with
- * Bucket4j's batching: requests of one key that arrive while its compare-and-swap is in flight wait
- * and go together in the next one, so a busy client costs one map round trip per batch rather than a
- * lost race per request. Still exact across gateways: every token is taken in the shared map.
+ * <p>Each key keeps one bucket proxy in this gateway (a bounded cache, idle entries dropped). A limit
+ * whose tolerance ({@link RateLimitSettings#unsettledTokens}) is under one token is exact: Bucket4j's
+ * batching takes every token in the shared map, and requests of one key that arrive while its
+ * compare-and-swap is in flight go together in the next one. A larger limit uses Bucket4j's delaying:
+ * the gateway answers from its own copy of the bucket and settles with the map once it has handed out
+ * its tolerance or every {@link #SETTLE_EVERY}, so a busy caller costs a map round trip per dozen
+ * requests rather than per request (the shared map is owned by whichever JVM holds its partition).
  * The Hazelcast compare-and-swap proxy has no asynchronous mode, hence the worker threads.
  */
 public final class ClusterRateLimiter {
@@ -44,7 +50,11 @@ public final class ClusterRateLimiter {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterRateLimiter.class);
 
+  /** The longest a gateway's copy of a bucket goes unsettled, however few tokens it handed out. */
+  static final Duration SETTLE_EVERY = Duration.ofMillis(100);
+
   private final Vertx vertx;
+  private final RateLimitSettings settings;
   private final ProxyManager<String> buckets;
   private final Map<String, BucketConfiguration> configurations = new ConcurrentHashMap<>();
   private final Map<String, Cached> proxies = new ConcurrentHashMap<>();
@@ -68,6 +78,7 @@ public final class ClusterRateLimiter {
 
   public ClusterRateLimiter(Vertx vertx, RateLimitSettings settings) {
     this.vertx = vertx;
+    this.settings = settings;
     HazelcastInstance hazelcast = Cluster.hazelcast(vertx);
     if (hazelcast == null) {
       throw new IllegalStateException("rate limits need the Hazelcast cluster (start the gateway clustered)");
@@ -89,13 +100,14 @@ public final class ClusterRateLimiter {
         .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build())
         .build());
     return vertx.executeBlocking(() -> {
-      ConsumptionProbe probe = bucket(limit.name() + "|" + key, configuration).tryConsumeAndReturnRemaining(1);
+      ConsumptionProbe probe = bucket(limit, key, configuration).tryConsumeAndReturnRemaining(1);
       return new Outcome(limit, probe.isConsumed(), probe.getRemainingTokens(), seconds(probe.getNanosToWaitForReset()),
           Math.max(1, seconds(probe.getNanosToWaitForRefill())));
     }, false);
   }
 
-  private BucketProxy bucket(String key, BucketConfiguration configuration) {
+  private BucketProxy bucket(RateLimitSettings.Limit limit, String caller, BucketConfiguration configuration) {
+    String key = limit.name() + "|" + caller;
     long now = System.nanoTime();
     Cached cached = proxies.get(key);
     if (cached == null) {
@@ -106,17 +118,20 @@ public final class ClusterRateLimiter {
           proxies.values().removeIf(c -> now - c.usedAt > idleNanos);
         }
         if (proxies.size() >= MAX_CACHED_KEYS) {
-          return newProxy(key, configuration);
+          return newProxy(key, limit, configuration);
         }
       }
-      cached = proxies.computeIfAbsent(key, k -> new Cached(newProxy(k, configuration), now));
+      cached = proxies.computeIfAbsent(key, k -> new Cached(newProxy(k, limit, configuration), now));
     }
     cached.usedAt = now;
     return cached.bucket;
   }
 
-  private BucketProxy newProxy(String key, BucketConfiguration configuration) {
-    return buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> configuration);
+  private BucketProxy newProxy(String key, RateLimitSettings.Limit limit, BucketConfiguration configuration) {
+    long unsettled = settings.unsettledTokens(limit);
+    Optimization optimization = unsettled < 1 ? Optimizations.batching()
+        : Optimizations.delaying(new DelayParameters(unsettled, SETTLE_EVERY));
+    return buckets.builder().withOptimization(optimization).build(key, () -> configuration);
   }
 
   private static long seconds(long nanos) {

@@ -12,11 +12,19 @@ import java.util.Map;
  * or one this table lacks, is {@code read} for GET and HEAD and {@code write} otherwise. {@code bridge}
  * limits registrations at the HTTP bridge.
  */
-public record RateLimitSettings(boolean enabled, Map<String, Limit> limits) {
+public record RateLimitSettings(boolean enabled, Map<String, Limit> limits, double tolerance) {
 
   public static final String ENABLED = "GATEWAY_RATE_LIMIT_ENABLED";
   public static final String LIMITS = "GATEWAY_RATE_LIMITS";
   public static final String DEFAULTS = "read=1200/60,write=300/60,bridge=30/60";
+  /**
+   * The share of a bucket's capacity each gateway may hand out before it settles with the shared map:
+   * 0.01 lets a gateway answer a busy caller from its own copy of the bucket for up to 1 % of the capacity
+   * (read=1200/60: 12 tokens), so the whole mesh admits at most capacity x (1 + tolerance x gateways).
+   * A bucket whose share is under one token is always exact. 0 makes every limit exact.
+   */
+  public static final String TOLERANCE = "GATEWAY_RATE_LIMIT_TOLERANCE";
+  public static final double DEFAULT_TOLERANCE = 0.01;
 
   public static final String READ = "read";
   public static final String WRITE = "write";
@@ -26,10 +34,29 @@ public record RateLimitSettings(boolean enabled, Map<String, Limit> limits) {
   public record Limit(String name, long capacity, Duration period) {
   }
 
+  /** The tokens of {@code limit} a gateway may hand out unsettled; 0: every token is taken in the shared map. */
+  public long unsettledTokens(Limit limit) {
+    return (long) Math.floor(limit.capacity() * tolerance);
+  }
+
   public static RateLimitSettings from(MeshConfig config) {
     Map<String, Limit> limits = new LinkedHashMap<>(parse(DEFAULTS));
     limits.putAll(parse(config.get(LIMITS, DEFAULTS)));
-    return new RateLimitSettings(config.getBoolean(ENABLED, true), Map.copyOf(limits));
+    String tolerance = config.get(TOLERANCE, Double.toString(DEFAULT_TOLERANCE));
+    return new RateLimitSettings(config.getBoolean(ENABLED, true), Map.copyOf(limits), share(tolerance));
+  }
+
+  private static double share(String text) {
+    try {
+      double share = Double.parseDouble(text.trim());
+      if (share >= 0 && share < 1) {
+        return share;
+      }
+    } catch (NumberFormatException notANumber) {
+      // said below
+    }
+    throw new IllegalArgumentException(TOLERANCE + " is a share of the capacity from 0 to under 1, such as 0.01, not '"
+        + text + "'");
   }
 
   /** The limit of a route class; the method's default class when the route names none or an unknown one. */
