@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 class TracedLogTest {
 
   private static final org.slf4j.Logger log = LoggerFactory.getLogger("traced-log-test");
+  private static final org.slf4j.Logger access = LoggerFactory.getLogger("mesh.access");
 
   private Vertx vertx;
   private HttpServer server;
@@ -52,6 +53,9 @@ class TracedLogTest {
     vertx = builder.with(options).build();
     // each request logs twice, the second time after the other requests had their turn on the loop
     server = await(vertx.createHttpServer().requestHandler(request -> {
+      if (request.path().equals("/access")) {
+        access.info("GET /access 200"); // as the gateway's RequestObserver writes its line per request
+      }
       log.info("handling {}", request.path());
       vertx.setTimer(50, t -> {
         log.info("answering {}", request.path());
@@ -121,6 +125,31 @@ class TracedLogTest {
     JsonObject json = new JsonObject(encoded);
     assertEquals("handling /json", json.getString("formattedMessage"), encoded);
     assertEquals(trace, json.getJsonObject("mdc").getString("trace_id"), encoded);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void accessLinesGoToTheirOwnWriterWithTheTrace() throws Exception {
+    // logback.xml gives the gateway's line per request an appender of its own, batched, and only that one
+    LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+    AppenderAttachable<ILoggingEvent> accessAppender =
+        (AppenderAttachable<ILoggingEvent>) logback.getLogger("mesh.access").getAppender("access");
+    ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
+    accessLines.setContext(logback);
+    accessLines.start();
+    accessAppender.addAppender(accessLines);
+    try {
+      String trace = hex(16);
+      await(client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+              .setPort(server.actualPort()).setURI("/access").putHeader("traceparent", "00-" + trace + "-" + hex(8) + "-01"))
+          .compose(request -> request.send()).compose(response -> response.body()));
+      assertEquals(1, accessLines.list.size(), accessLines.list.toString());
+      assertEquals(trace, accessLines.list.get(0).getMDCPropertyMap().get("trace_id"));
+      assertTrue(lines.list.stream().noneMatch(e -> e.getLoggerName().equals("mesh.access")),
+          "not written twice (through the root's appender too)");
+    } finally {
+      accessAppender.detachAppender(accessLines);
+    }
   }
 
   private static String hex(int bytes) {
