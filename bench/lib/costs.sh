@@ -14,6 +14,8 @@
 #   transport phase:     mesh tr-native (MESH_NATIVE_TRANSPORT=true: Netty's epoll) and tr-nio (=false: NIO)
 #   metrics phase:       metrics alone, two meshes only (the observability phase runs four side by side):
 #                        met-on (MESH_TRACING_ENABLED=false) and met-off (metrics off too); rate limits off
+#   exporting phase:     issue 13's measure, two meshes only: exp-on (metrics on, spans exported over OTLP to
+#                        the sink) and exp-off (metrics and tracing off); rate limits off
 #   accesslog phase:     log-on (defaults: the gateway's access line per request) and log-off
 #                        (MESH_ACCESS_LOG_LEVEL=OFF)
 #   tokens phase:        mesh tok-cached (defaults: a verified token is not checked again for a minute) and
@@ -24,7 +26,7 @@ COSTS_CLUSTER_PORT=${BENCH_COSTS_CLUSTER_PORT:-6301}
 COSTS_HEALTH_PORT=${BENCH_COSTS_HEALTH_PORT:-9600} # below the ephemeral range, as bench/run's
 OTLP_PORT=${BENCH_OTLP_PORT:-38190}
 COSTS_USERS=${BENCH_COSTS_USERS:-100}
-COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens metrics accesslog
+COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens metrics exporting accesslog
 COSTS_PATHS=${BENCH_COSTS_PATHS:-proxy read}                # phases but security: either or both
 LOAD_SAMPLES=$VAR/load-samples.txt
 
@@ -54,7 +56,11 @@ costs_main() {
       accesslog) pair_phase accesslog log-on 8 - log-off 9 MESH_ACCESS_LOG_LEVEL=OFF ;;
       metrics) pair_phase metrics met-on 6 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false" \
         met-off 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false" ;;
-      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability, transport, tokens, metrics, accesslog)" ;;
+      exporting) pair_phase exporting exp-on 6 \
+        "GATEWAY_RATE_LIMIT_ENABLED=false OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_PORT" \
+        exp-off 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false"
+        exported_something ;;
+      *) die "unknown phase '$phase' in BENCH_COSTS_PHASES (security, observability, transport, tokens, metrics, exporting, accesslog)" ;;
     esac
   done
 
@@ -89,14 +95,19 @@ observability_phase() {
     cost_rounds "observability-$path" "$path" metrics+export:obs-export:token metrics:obs-metrics:token \
       metrics-only:obs-metrics-only:token off:obs-off:token
   done
-  local sink
-  sink=$(curl -s --max-time 5 "http://127.0.0.1:$OTLP_PORT/stats")
-  [[ "$sink" == *'"posts":0,'* ]] && die "tracing exported nothing to the OTLP sink: $sink"
-  note "The OTLP sink (bench/otlp-sink.js, 127.0.0.1:$OTLP_PORT) received $sink (OTLP/HTTP protobuf POSTs to /v1/traces, and their bytes) from the obs-export mesh."
+  exported_something
   cost_mesh_down obs-off
   cost_mesh_down obs-metrics
   cost_mesh_down obs-export
   cost_mesh_down obs-metrics-only
+}
+
+# a phase that exports spans proves that it did: the sink's counts go into the notes
+exported_something() {
+  local sink
+  sink=$(curl -s --max-time 5 "http://127.0.0.1:$OTLP_PORT/stats")
+  [[ "$sink" == *'"posts":0,'* ]] && die "tracing exported nothing to the OTLP sink: $sink"
+  note "The OTLP sink (bench/otlp-sink.js, 127.0.0.1:$OTLP_PORT) received $sink (OTLP/HTTP protobuf POSTs to /v1/traces, and their bytes) from the exporting mesh."
 }
 
 # pair_phase <phase> <mesh on> <index> <its setting> <mesh off> <index> <its setting>: one setting's
@@ -248,6 +259,7 @@ write_phase_section() {
     transport) title="Transport: Netty's epoll against NIO (issue 16)" ;;
     tokens) title="Verified tokens kept against every token checked (issue 16)" ;;
     metrics) title="Cost of metrics alone, two meshes side by side (issue 13)" ;;
+    exporting) title="Cost of metrics and tracing exporting against both off, two meshes side by side (issue 13)" ;;
     accesslog) title="Cost of the gateway's access log (issues 13 and 16)" ;;
   esac
   {

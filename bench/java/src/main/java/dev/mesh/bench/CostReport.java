@@ -40,6 +40,8 @@ final class CostReport {
       new Comparison("transport-read", "native", "nio", "epoll transport / NIO", null),
       new Comparison("metrics-proxy", "on", "off", "metrics on / off (tracing off in both)", 0.9),
       new Comparison("metrics-read", "on", "off", "metrics on / off (tracing off in both)", 0.9),
+      new Comparison("exporting-proxy", "on", "off", "metrics on and tracing exporting / both off", null),
+      new Comparison("exporting-read", "on", "off", "metrics on and tracing exporting / both off", null),
       new Comparison("accesslog-proxy", "on", "off", "access log on / off", null),
       new Comparison("accesslog-read", "on", "off", "access log on / off", null),
       new Comparison("tokens-proxy", "cached", "verified", "verified tokens kept / every token checked", null),
