@@ -19,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * Writes log lines to standard output in batches, from a thread of its own: for the gateway's access log,
  * a line per request, which as a write of its own per line cost the event loop a system call per
  * request (bench/FINDINGS.md). The caller encodes its line (so it carries the caller's trace) and queues
- * it without waking anyone; every {@value #WRITE_EVERY_MS} ms the writer takes what has queued and writes
- * it in runs of whole lines of at most {@value #WRITE_BYTES} bytes, one system call for dozens of lines.
+ * it; only the first line into an empty queue wakes the writer, which lets lines gather for
+ * {@value #WRITE_EVERY_MS} ms and writes them in runs of whole lines of at most {@value #WRITE_BYTES} bytes,
+ * one system call for dozens of lines. With nothing to write (every JVM but the gateway) it sleeps.
  * Lines are never torn or dropped, and each thread's lines keep their order: a full queue makes the
  * caller wait for the writer. What is queued is written at stop and at exit (a kill -9 loses at most the
  * lines of the last {@value #WRITE_EVERY_MS} ms).
@@ -70,7 +71,9 @@ public final class BatchedConsoleAppender extends UnsynchronizedAppenderBase<ILo
       LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
     }
     lines.add(line);
-    queued.incrementAndGet();
+    if (queued.getAndIncrement() == 0) {
+      LockSupport.unpark(writer); // the writer sleeps while there is nothing to write
+    }
   }
 
   @Override
@@ -90,7 +93,11 @@ public final class BatchedConsoleAppender extends UnsynchronizedAppenderBase<ILo
 
   private void writeUntilStopped() {
     while (isStarted()) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WRITE_EVERY_MS));
+      if (queued.get() == 0) {
+        LockSupport.park(this); // until a line comes (a wake-up that came first is not lost: park returns at once)
+        continue;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WRITE_EVERY_MS)); // let the lines of the moment gather
       writeQueued();
     }
   }

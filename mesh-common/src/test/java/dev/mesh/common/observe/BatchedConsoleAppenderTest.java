@@ -6,14 +6,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import dev.mesh.common.testing.Eventually;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every line written whole, once, in each thread's order, in batches, including what is still queued at stop. */
+/**
+ * Every line written whole, once, in each thread's order, in batches, including what is still queued at
+ * stop; and a line after a quiet spell wakes the sleeping writer.
+ */
 class BatchedConsoleAppenderTest {
+
+  @Test
+  void aLineAfterAQuietSpellIsWrittenWithoutWaitingForStop() throws Exception {
+    LoggerContext context = new LoggerContext();
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%msg%n");
+    encoder.start();
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    BatchedConsoleAppender appender = new BatchedConsoleAppender();
+    appender.setContext(context);
+    appender.setName("quiet");
+    appender.setEncoder(encoder);
+    appender.setOutput(written);
+    appender.start();
+    Logger log = context.getLogger("mesh.access");
+    log.addAppender(appender);
+    try {
+      for (String line : List.of("first", "second")) {
+        Thread.sleep(300); // the writer has nothing to write and sleeps until a line comes
+        log.info(line);
+        Eventually.await(Duration.ofSeconds(5), "'" + line + "' written",
+            () -> written.toString(StandardCharsets.UTF_8).endsWith(line + "\n"));
+      }
+    } finally {
+      appender.stop();
+    }
+  }
 
   @Test
   void linesFromSeveralThreadsArriveWholeAndInOrderAndNoneIsLostAtStop() throws Exception {
