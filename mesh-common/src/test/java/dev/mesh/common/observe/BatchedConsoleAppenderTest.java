@@ -20,22 +20,32 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedConsoleAppenderTest {
 
-  @Test
-  void aLineAfterAQuietSpellIsWrittenWithoutWaitingForStop() throws Exception {
+  /** A started appender of bare lines into {@code written}, on a logger of a context of its own. */
+  private static BatchedConsoleAppender started(ByteArrayOutputStream written) {
     LoggerContext context = new LoggerContext();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern("%msg%n");
     encoder.start();
-    ByteArrayOutputStream written = new ByteArrayOutputStream();
     BatchedConsoleAppender appender = new BatchedConsoleAppender();
     appender.setContext(context);
-    appender.setName("quiet");
+    appender.setName("test");
     appender.setEncoder(encoder);
     appender.setOutput(written);
     appender.start();
-    Logger log = context.getLogger("mesh.access");
-    log.addAppender(appender);
+    context.getLogger("mesh.access").addAppender(appender);
+    return appender;
+  }
+
+  private static Logger logOf(BatchedConsoleAppender appender) {
+    return ((LoggerContext) appender.getContext()).getLogger("mesh.access");
+  }
+
+  @Test
+  void aLineAfterAQuietSpellIsWrittenWithoutWaitingForStop() throws Exception {
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    BatchedConsoleAppender appender = started(written);
+    Logger log = logOf(appender);
     try {
       for (String line : List.of("first", "second")) {
         Thread.sleep(300); // the writer has nothing to write and sleeps until a line comes
@@ -50,11 +60,6 @@ class BatchedConsoleAppenderTest {
 
   @Test
   void linesFromSeveralThreadsArriveWholeAndInOrderAndNoneIsLostAtStop() throws Exception {
-    LoggerContext context = new LoggerContext();
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern("%msg%n");
-    encoder.start();
     List<Integer> writes = new ArrayList<>();
     ByteArrayOutputStream written = new ByteArrayOutputStream() {
       @Override
@@ -63,14 +68,8 @@ class BatchedConsoleAppenderTest {
         super.write(bytes, offset, length);
       }
     };
-    BatchedConsoleAppender appender = new BatchedConsoleAppender();
-    appender.setContext(context);
-    appender.setName("test");
-    appender.setEncoder(encoder);
-    appender.setOutput(written);
-    appender.start();
-    Logger log = context.getLogger("mesh.access");
-    log.addAppender(appender);
+    BatchedConsoleAppender appender = started(written);
+    Logger log = logOf(appender);
 
     int perThread = 20_000;
     List<Thread> threads = new ArrayList<>();
