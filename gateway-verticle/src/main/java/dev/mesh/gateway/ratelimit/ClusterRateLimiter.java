@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +55,22 @@ public final class ClusterRateLimiter {
   static final Duration SETTLE_EVERY = Duration.ofMillis(100);
 
   private final Vertx vertx;
-  private final RateLimitSettings settings;
   private final ProxyManager<String> buckets;
-  private final Map<String, BucketConfiguration> configurations = new ConcurrentHashMap<>();
+  /** Per limit class, fixed at start: its bucket and how exact a gateway keeps it. */
+  private final Map<String, Plan> plans;
   private final Map<String, Cached> proxies = new ConcurrentHashMap<>();
   private final long idleNanos;
   private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+
+  private record Plan(BucketConfiguration configuration, Optimization optimization) {
+    static Plan of(RateLimitSettings.Limit limit, long unsettledTokens) {
+      BucketConfiguration configuration = BucketConfiguration.builder()
+          .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build())
+          .build();
+      return new Plan(configuration, unsettledTokens < 1 ? Optimizations.batching()
+          : Optimizations.delaying(new DelayParameters(unsettledTokens, SETTLE_EVERY)));
+    }
+  }
 
   /** A key's proxy and when it last served; volatile write per use is cheaper than any map round trip. */
   private static final class Cached {
@@ -78,7 +89,8 @@ public final class ClusterRateLimiter {
 
   public ClusterRateLimiter(Vertx vertx, RateLimitSettings settings) {
     this.vertx = vertx;
-    this.settings = settings;
+    this.plans = settings.limits().values().stream()
+        .collect(Collectors.toUnmodifiableMap(RateLimitSettings.Limit::name, l -> Plan.of(l, settings.unsettledTokens(l))));
     HazelcastInstance hazelcast = Cluster.hazelcast(vertx);
     if (hazelcast == null) {
       throw new IllegalStateException("rate limits need the Hazelcast cluster (start the gateway clustered)");
@@ -96,18 +108,15 @@ public final class ClusterRateLimiter {
 
   /** Takes one token from {@code key}'s bucket of {@code limit}; the map is remote, so off the event loop. */
   public Future<Outcome> take(RateLimitSettings.Limit limit, String key) {
-    BucketConfiguration configuration = configurations.computeIfAbsent(limit.name(), n -> BucketConfiguration.builder()
-        .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build())
-        .build());
+    Plan plan = plans.get(limit.name());
     return vertx.executeBlocking(() -> {
-      ConsumptionProbe probe = bucket(limit, key, configuration).tryConsumeAndReturnRemaining(1);
+      ConsumptionProbe probe = bucket(limit.name() + "|" + key, plan).tryConsumeAndReturnRemaining(1);
       return new Outcome(limit, probe.isConsumed(), probe.getRemainingTokens(), seconds(probe.getNanosToWaitForReset()),
           Math.max(1, seconds(probe.getNanosToWaitForRefill())));
     }, false);
   }
 
-  private BucketProxy bucket(RateLimitSettings.Limit limit, String caller, BucketConfiguration configuration) {
-    String key = limit.name() + "|" + caller;
+  private BucketProxy bucket(String key, Plan plan) {
     long now = System.nanoTime();
     Cached cached = proxies.get(key);
     if (cached == null) {
@@ -118,20 +127,17 @@ public final class ClusterRateLimiter {
           proxies.values().removeIf(c -> now - c.usedAt > idleNanos);
         }
         if (proxies.size() >= MAX_CACHED_KEYS) {
-          return newProxy(key, limit, configuration);
+          return newProxy(key, plan);
         }
       }
-      cached = proxies.computeIfAbsent(key, k -> new Cached(newProxy(k, limit, configuration), now));
+      cached = proxies.computeIfAbsent(key, k -> new Cached(newProxy(k, plan), now));
     }
     cached.usedAt = now;
     return cached.bucket;
   }
 
-  private BucketProxy newProxy(String key, RateLimitSettings.Limit limit, BucketConfiguration configuration) {
-    long unsettled = settings.unsettledTokens(limit);
-    Optimization optimization = unsettled < 1 ? Optimizations.batching()
-        : Optimizations.delaying(new DelayParameters(unsettled, SETTLE_EVERY));
-    return buckets.builder().withOptimization(optimization).build(key, () -> configuration);
+  private BucketProxy newProxy(String key, Plan plan) {
+    return buckets.builder().withOptimization(plan.optimization()).build(key, plan::configuration);
   }
 
   private static long seconds(long nanos) {
