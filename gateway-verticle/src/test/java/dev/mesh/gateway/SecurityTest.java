@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +30,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who may call what, through a real gateway and a real service on another clustered node, with real
@@ -84,7 +84,7 @@ class SecurityTest {
   }
 
   @Test
-  void theTokenTable() throws Exception {
+  void theTokenTable(@TempDir Path scratch) throws Exception {
     long now = Instant.now().getEpochSecond();
     JsonObject valid = Tokens.claims("ada");
     assertEquals(200, callAs("/api/vault/mine", tokens.sign(tokens.header(), valid)).statusCode(), "valid");
@@ -98,7 +98,7 @@ class SecurityTest {
     JsonObject noAudience = valid.copy();
     noAudience.remove("aud");
     refused("no audience", tokens.sign(tokens.header(), noAudience));
-    Path otherKeys = Files.createTempDirectory("other-keys").resolve("keys");
+    Path otherKeys = scratch.resolve("other-keys");
     Tokens stranger = Tokens.ofKeyDir(otherKeys);
     refused("wrong key, same kid", stranger.sign(tokens.header(), valid));
     refused("wrong key, its own kid", stranger.mint("ada"));

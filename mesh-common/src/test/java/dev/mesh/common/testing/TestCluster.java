@@ -30,12 +30,17 @@ public final class TestCluster {
 
   public static TestCluster create() {
     String name = "test-" + UUID.randomUUID();
+    // the gateway's token signing key: one per cluster, never under the working tree
+    Path keyDir = Path.of(System.getProperty("java.io.tmpdir"), "mesh-keys-" + name);
+    // whichever gateway makes the key, in this JVM or a child process, the test's JVM removes it on exit
+    // (the file first: deleteOnExit runs in the reverse order of registration)
+    keyDir.toFile().deleteOnExit();
+    keyDir.resolve(dev.mesh.common.LocalKeys.PRIVATE_FILE).toFile().deleteOnExit();
     return new TestCluster(new JsonObject()
         .put(ClusterConfig.NAME, name)
         .put(ClusterConfig.HOST, "127.0.0.1")
         .put(ClusterConfig.PORT, basePort())
-        // the gateway's token signing key: one per cluster, never under the working tree
-        .put(KEY_DIR, Path.of(System.getProperty("java.io.tmpdir"), "mesh-keys-" + name).toString()));
+        .put(KEY_DIR, keyDir.toString()));
   }
 
   /**
@@ -46,8 +51,6 @@ public final class TestCluster {
     if (tokens == null) {
       Path dir = Path.of(settings.getString(KEY_DIR));
       tokens = Tokens.ofKeyDir(dir);
-      dir.toFile().deleteOnExit();
-      dir.resolve(dev.mesh.common.LocalKeys.PRIVATE_FILE).toFile().deleteOnExit();
     }
     return tokens;
   }
