@@ -292,7 +292,7 @@ write_phase_section() {
     cat "$VAR/notes-$phase.md" 2>/dev/null || true
     echo
     echo '```sh'
-    echo "BENCH_SECONDS=$SECONDS_PER_RUN BENCH_WARMUP_SECONDS=$WARMUP_SECONDS BENCH_REPS=$REPS BENCH_COSTS_USERS=$COSTS_USERS BENCH_COSTS_PHASES=$phase BENCH_COSTS_PATHS='$COSTS_PATHS' /work/rooms/heavy bench/run costs"
+    echo "BENCH_SECONDS=$SECONDS_PER_RUN BENCH_WARMUP_SECONDS=$WARMUP_SECONDS BENCH_REPS=$REPS BENCH_COSTS_USERS=$COSTS_USERS BENCH_COSTS_PHASES=$phase BENCH_COSTS_PATHS='$COSTS_PATHS' bench/run costs"
     cat "$VAR/commands.txt" "$VAR/commands-$phase.txt" 2>/dev/null || true
     echo '```'
     echo "<!-- costs-$phase:end -->"
