@@ -21,10 +21,10 @@
 #   tokens phase:        mesh tok-cached (defaults: a verified token is not checked again for a minute) and
 #                        tok-verified (GATEWAY_TOKEN_CACHE_MS=0: every request's token is checked)
 
-COSTS_GATEWAY_PORT=${BENCH_COSTS_GATEWAY_PORT:-38180}
+COSTS_GATEWAY_PORT=${BENCH_COSTS_GATEWAY_PORT:-7180} # ports below the ephemeral range, as bench/run's
 COSTS_CLUSTER_PORT=${BENCH_COSTS_CLUSTER_PORT:-6301}
-COSTS_HEALTH_PORT=${BENCH_COSTS_HEALTH_PORT:-9600} # below the ephemeral range, as bench/run's
-OTLP_PORT=${BENCH_OTLP_PORT:-38190}
+COSTS_HEALTH_PORT=${BENCH_COSTS_HEALTH_PORT:-9600}
+OTLP_PORT=${BENCH_OTLP_PORT:-7190}
 COSTS_USERS=${BENCH_COSTS_USERS:-100}
 COSTS_PHASES=${BENCH_COSTS_PHASES:-security observability} # any of: security observability transport tokens metrics exporting accesslog
 COSTS_PATHS=${BENCH_COSTS_PATHS:-proxy read}                # phases but security: either or both
