@@ -1,6 +1,7 @@
 package dev.mesh.common.testing;
 
 import dev.mesh.common.ClusterConfig;
+import dev.mesh.common.LocalKeys;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import io.vertx.core.Future;
@@ -35,7 +36,7 @@ public final class TestCluster {
     // whichever gateway makes the key, in this JVM or a child process, the test's JVM removes it on exit
     // (the file first: deleteOnExit runs in the reverse order of registration)
     keyDir.toFile().deleteOnExit();
-    keyDir.resolve(dev.mesh.common.LocalKeys.PRIVATE_FILE).toFile().deleteOnExit();
+    keyDir.resolve(LocalKeys.PRIVATE_FILE).toFile().deleteOnExit();
     return new TestCluster(new JsonObject()
         .put(ClusterConfig.NAME, name)
         .put(ClusterConfig.HOST, "127.0.0.1")
