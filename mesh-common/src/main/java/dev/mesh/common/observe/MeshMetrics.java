@@ -15,10 +15,15 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.Match;
 import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.WeakHashMap;
 
@@ -30,6 +35,8 @@ import java.util.WeakHashMap;
 public final class MeshMetrics {
 
   public static final String ENABLED = "MESH_METRICS_ENABLED";
+  /** Vert.x's meter domains to leave out, comma-separated ({@code http_client,net_server}): none by default. */
+  public static final String DISABLED_DOMAINS = "MESH_METRICS_DISABLED";
 
   /** Latency buckets of every mesh timer: few, so that each labelled series stays cheap. */
   public static final Duration[] LATENCY_BUCKETS = {
@@ -67,6 +74,7 @@ public final class MeshMetrics {
         });
     options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
+        .setDisabledMetricsCategories(disabledDomains(settings))
         .setJvmMetricsEnabled(true)
         // a registry per node: tests run several nodes in one JVM, and each must see its own
         .setRegistryName("mesh-" + UUID.randomUUID())
@@ -76,15 +84,33 @@ public final class MeshMetrics {
             Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.CLIENT_NAME, Label.NAMESPACE))
         // reply addresses are one per request: folded into one series
-        .addLabelMatch(new Match().setDomain(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
+        .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS)
             .setLabel(Label.EB_ADDRESS.toString()).setType(MatchType.REGEX)
             .setValue("__vertx\\.reply\\..*").setAlias("reply"))
         // so are the addresses of single instances (one per instance ever started; see Registry#instanceAddress)
-        .addLabelMatch(new Match().setDomain(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
+        .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS)
             .setLabel(Label.EB_ADDRESS.toString()).setType(MatchType.REGEX)
             .setValue(".+\\.instance\\..+").setAlias("instance")));
     builder.withMetrics(new MicrometerMetricsFactory(registry));
     return registry;
+  }
+
+  /** The names of {@link MetricsDomain}, in any case; a name that is none of them stops the node's start. */
+  static Set<String> disabledDomains(MeshConfig settings) {
+    Set<String> domains = new HashSet<>();
+    for (String name : settings.get(DISABLED_DOMAINS, "").split(",")) {
+      if (name.isBlank()) {
+        continue;
+      }
+      try {
+        domains.add(MetricsDomain.valueOf(name.trim().toUpperCase(Locale.ROOT)).toCategory());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(DISABLED_DOMAINS + " names Vert.x's meter domains ("
+            + Arrays.stream(MetricsDomain.values()).map(d -> d.name().toLowerCase(Locale.ROOT)).toList()
+            + "), got '" + name.trim() + "'");
+      }
+    }
+    return domains;
   }
 
   public static void attach(Vertx vertx, PrometheusMeterRegistry registry) {

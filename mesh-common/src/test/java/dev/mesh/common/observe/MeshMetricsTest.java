@@ -1,6 +1,8 @@
 package dev.mesh.common.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.MeshConfig;
@@ -8,6 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +50,44 @@ class MeshMetricsTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void vertxMeterDomainsCanBeLeftOut() throws Exception {
+    VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    PrometheusMeterRegistry registry = MeshMetrics.enable(MeshConfig.of(new JsonObject()
+        .put(MeshMetrics.DISABLED_DOMAINS, " HTTP_server, http_client ")), options, builder);
+    Vertx vertx = builder.with(options).build();
+    MeshMetrics.attach(vertx, registry);
+    try {
+      HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response().end("ok"))
+          .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      HttpClient client = vertx.createHttpClient();
+      String body = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+          .compose(request -> request.send().compose(response -> response.body()))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+      assertEquals("ok", body);
+      vertx.eventBus().consumer("test.address", m -> m.reply("pong"));
+      vertx.eventBus().request("test.address", "ping").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      String scrape = registry.scrape();
+      assertFalse(scrape.contains("vertx_http_server_"), scrape);
+      assertFalse(scrape.contains("vertx_http_client_"), scrape);
+      // the other domains stay: the event bus, the worker pools
+      assertTrue(scrape.contains("vertx_pool_usage_seconds"), scrape);
+      assertTrue(scrape.contains("vertx_eventbus_processed_total{address=\"test.address\""), scrape);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anUnknownMeterDomainStopsTheStart() {
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> MeshMetrics.enable(
+        MeshConfig.of(new JsonObject().put(MeshMetrics.DISABLED_DOMAINS, "http_server,http_routes")),
+        new VertxOptions(), Vertx.builder()));
+    assertTrue(refused.getMessage().contains("got 'http_routes'"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("http_client"), refused.getMessage());
   }
 
   @Test
