@@ -12,8 +12,10 @@
 #                        (MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false), and obs-metrics-only (metrics
 #                        on, MESH_TRACING_ENABLED=false); rate limits off in all four.
 #   transport phase:     mesh tr-native (MESH_NATIVE_TRANSPORT=true: Netty's epoll) and tr-nio (=false: NIO)
-#   metrics phase:       metrics alone, two meshes only (the observability phase runs four side by side):
-#                        met-on (MESH_TRACING_ENABLED=false) and met-off (metrics off too); rate limits off
+#   metrics phase:       metrics alone, three meshes (the observability phase runs four side by side):
+#                        met-on (MESH_TRACING_ENABLED=false), met-nohttp (the same without Vert.x's HTTP
+#                        meters: MESH_METRICS_DISABLED=http_server,http_client) and met-off (metrics off
+#                        too); rate limits off
 #   exporting phase:     issue 13's measure, two meshes only: exp-on (metrics on, spans exported over OTLP to
 #                        the sink) and exp-off (metrics and tracing off); rate limits off
 #   accesslog phase:     log-on (defaults: the gateway's access line per request) and log-off
@@ -54,8 +56,7 @@ costs_main() {
       transport) pair_phase transport tr-native 6 MESH_NATIVE_TRANSPORT=true tr-nio 7 MESH_NATIVE_TRANSPORT=false ;;
       tokens) pair_phase tokens tok-cached 8 - tok-verified 9 GATEWAY_TOKEN_CACHE_MS=0 ;;
       accesslog) pair_phase accesslog log-on 8 - log-off 9 MESH_ACCESS_LOG_LEVEL=OFF ;;
-      metrics) pair_phase metrics met-on 6 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false" \
-        met-off 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false" ;;
+      metrics) metrics_phase ;;
       exporting) pair_phase exporting exp-on 6 \
         "GATEWAY_RATE_LIMIT_ENABLED=false OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_PORT" \
         exp-off 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false"
@@ -100,6 +101,24 @@ observability_phase() {
   cost_mesh_down obs-metrics
   cost_mesh_down obs-export
   cost_mesh_down obs-metrics-only
+}
+
+metrics_phase() {
+  COMMANDS=$VAR/commands-metrics.txt NOTES=$VAR/notes-metrics.md
+  say "metrics phase: metrics on, on without Vert.x's HTTP meters, off"
+  local quiet="GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false" path
+  # shellcheck disable=SC2086
+  cost_mesh_up met-on 6 $quiet
+  # shellcheck disable=SC2086
+  cost_mesh_up met-nohttp 7 $quiet MESH_METRICS_DISABLED=http_server,http_client
+  # shellcheck disable=SC2086
+  cost_mesh_up met-off 8 $quiet MESH_METRICS_ENABLED=false
+  for path in $COSTS_PATHS; do
+    cost_rounds "metrics-$path" "$path" on:met-on:token no-vertx-http:met-nohttp:token off:met-off:token
+  done
+  cost_mesh_down met-on
+  cost_mesh_down met-nohttp
+  cost_mesh_down met-off
 }
 
 # a phase that exports spans proves that it did: the sink's counts go into the notes
@@ -258,7 +277,7 @@ write_phase_section() {
     observability) title="Cost of observability: metrics and tracing export (issue 13)" ;;
     transport) title="Transport: Netty's epoll against NIO (issue 16)" ;;
     tokens) title="Verified tokens kept against every token checked (issue 16)" ;;
-    metrics) title="Cost of metrics alone, two meshes side by side (issue 13)" ;;
+    metrics) title="Cost of metrics alone, three meshes side by side (issue 13)" ;;
     exporting) title="Cost of metrics and tracing exporting against both off, two meshes side by side (issue 13)" ;;
     accesslog) title="Cost of the gateway's access log (issues 13 and 16)" ;;
   esac
@@ -282,7 +301,7 @@ write_phase_section() {
     elif [[ "$phase" == accesslog ]]; then
       echo "- on: the defaults, one access line per request written by logback to the gateway's standard output (a file under \`./mesh\`); off: \`MESH_ACCESS_LOG_LEVEL=OFF\`. Everything else at its defaults. nginx, the proxy peer of bench/run, runs with \`access_log off\`."
     elif [[ "$phase" == metrics ]]; then
-      echo "- on: metrics on (the default), \`MESH_TRACING_ENABLED=false\`; off: \`MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false\`. Rate limits off in both (\`GATEWAY_RATE_LIMIT_ENABLED=false\`), so that their cost does not dilute what is measured. Only these two meshes run, where the observability phase runs four side by side."
+      echo "- on: metrics on (the default), \`MESH_TRACING_ENABLED=false\`; no-vertx-http: the same with \`MESH_METRICS_DISABLED=http_server,http_client\` (Vert.x's per-request HTTP meters left out; the mesh's own \`mesh_gateway_requests_seconds\` and every other meter stay); off: \`MESH_METRICS_ENABLED=false MESH_TRACING_ENABLED=false\`. Rate limits off in all three (\`GATEWAY_RATE_LIMIT_ENABLED=false\`), so that their cost does not dilute what is measured. Only these three meshes run, where the observability phase runs four side by side."
     elif [[ "$phase" == tokens ]]; then
       echo "- cached: the defaults (\`GATEWAY_TOKEN_CACHE_MS=60000\`: a verified token is not checked again for a minute, never past its exp); verified: \`GATEWAY_TOKEN_CACHE_MS=0\`, the RS256 signature of every request's token is checked. Everything else at its defaults. Every request carries the same admin token, as a real client's do."
     else
