@@ -30,14 +30,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +81,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     settings = MeshConfig.of(config());
     registry = Registry.create(vertx, settings);
-    required = Arrays.stream(settings.get(REQUIRED_SERVICES, "users,inventory,orders").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
+    required = new LinkedHashSet<>(settings.getList(REQUIRED_SERVICES, "users,inventory,orders"));
     table = new RouteTable(required);
     serviceGauges = new ServiceGauges(MeshMetrics.registry(vertx));
     breakers = new Breakers(vertx, "gateway", settings.getInt(BREAKER_MAX_FAILURES, 5),

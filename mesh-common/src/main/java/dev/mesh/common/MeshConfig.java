@@ -1,6 +1,8 @@
 package dev.mesh.common;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Every setting has one name, used both as environment variable and as verticle config key.
@@ -53,6 +55,11 @@ public final class MeshConfig {
       return Boolean.parseBoolean(value);
     }
     throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+  }
+
+  /** A comma-separated setting's entries, trimmed, without empty ones. */
+  public List<String> getList(String name, String defaultValue) {
+    return Arrays.stream(get(name, defaultValue).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /** The verticle config itself, for settings a service passes down to its own children. */

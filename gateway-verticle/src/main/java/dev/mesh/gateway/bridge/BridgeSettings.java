@@ -2,7 +2,6 @@ package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.MeshConfig;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +61,7 @@ public record BridgeSettings(
         config.get(ALLOW_PUBLISH, "events\\..*"),
         config.get(ALLOW_SUBSCRIBE, "events\\..*"),
         config.get(ALLOW_SERVE, "mesh\\..*"));
-    List<String> catalog = Arrays.stream(config.get(EVENT_ADDRESSES, CONTRACT_EVENTS).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> catalog = config.getList(EVENT_ADDRESSES, CONTRACT_EVENTS);
     return new BridgeSettings(
         config.get(SECRET, DEV_SECRET),
         rules,

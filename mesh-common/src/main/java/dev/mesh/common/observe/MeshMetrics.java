@@ -20,6 +20,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class MeshMetrics {
         .setRegistryName("mesh-" + UUID.randomUUID())
         // no HTTP_ROUTE: its value is the chain of Vert.x Web routes a request passed (the gateway's read
         // "^(?!/eventbus/).*>/api/"), built per request; mesh_gateway_requests labels route templates
-        .setLabels(java.util.EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE,
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE,
             Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.CLIENT_NAME, Label.NAMESPACE))
         // reply addresses are one per request: folded into one series
@@ -98,16 +99,13 @@ public final class MeshMetrics {
   /** The names of {@link MetricsDomain}, in any case; a name that is none of them stops the node's start. */
   static Set<String> disabledDomains(MeshConfig settings) {
     Set<String> domains = new HashSet<>();
-    for (String name : settings.get(DISABLED_DOMAINS, "").split(",")) {
-      if (name.isBlank()) {
-        continue;
-      }
+    for (String name : settings.getList(DISABLED_DOMAINS, "")) {
       try {
-        domains.add(MetricsDomain.valueOf(name.trim().toUpperCase(Locale.ROOT)).toCategory());
+        domains.add(MetricsDomain.valueOf(name.toUpperCase(Locale.ROOT)).toCategory());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(DISABLED_DOMAINS + " names Vert.x's meter domains ("
             + Arrays.stream(MetricsDomain.values()).map(d -> d.name().toLowerCase(Locale.ROOT)).toList()
-            + "), got '" + name.trim() + "'");
+            + "), got '" + name + "'");
       }
     }
     return domains;
