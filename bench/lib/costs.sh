@@ -13,7 +13,7 @@
 #                        on, MESH_TRACING_ENABLED=false); rate limits off in all four.
 #   transport phase:     mesh tr-native (MESH_NATIVE_TRANSPORT=true: Netty's epoll) and tr-nio (=false: NIO)
 #   metrics phase:       metrics alone, three meshes (the observability phase runs four side by side):
-#                        met-on (MESH_TRACING_ENABLED=false), met-nohttp (the same without Vert.x's HTTP
+#                        met-on (MESH_TRACING_ENABLED=false), met-no-vertx-http (the same without Vert.x's HTTP
 #                        meters: MESH_METRICS_DISABLED=http_server,http_client) and met-off (metrics off
 #                        too); rate limits off
 #   exporting phase:     issue 13's measure, two meshes only: exp-on (metrics on, spans exported over OTLP to
@@ -53,11 +53,13 @@ costs_main() {
     case "$phase" in
       security) security_phase ;;
       observability) observability_phase ;;
-      transport) pair_phase transport tr-native 6 MESH_NATIVE_TRANSPORT=true tr-nio 7 MESH_NATIVE_TRANSPORT=false ;;
-      tokens) pair_phase tokens tok-cached 8 - tok-verified 9 GATEWAY_TOKEN_CACHE_MS=0 ;;
-      accesslog) pair_phase accesslog log-on 8 - log-off 9 MESH_ACCESS_LOG_LEVEL=OFF ;;
-      metrics) metrics_phase ;;
-      exporting) pair_phase exporting exp-on 6 \
+      transport) side_by_side transport tr-native 6 MESH_NATIVE_TRANSPORT=true tr-nio 7 MESH_NATIVE_TRANSPORT=false ;;
+      tokens) side_by_side tokens tok-cached 8 - tok-verified 9 GATEWAY_TOKEN_CACHE_MS=0 ;;
+      accesslog) side_by_side accesslog log-on 8 - log-off 9 MESH_ACCESS_LOG_LEVEL=OFF ;;
+      metrics) side_by_side metrics met-on 6 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false" \
+        met-no-vertx-http 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_DISABLED=http_server,http_client" \
+        met-off 8 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false" ;;
+      exporting) side_by_side exporting exp-on 6 \
         "GATEWAY_RATE_LIMIT_ENABLED=false OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_PORT" \
         exp-off 7 "GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false MESH_METRICS_ENABLED=false"
         exported_something ;;
@@ -103,24 +105,6 @@ observability_phase() {
   cost_mesh_down obs-metrics-only
 }
 
-metrics_phase() {
-  COMMANDS=$VAR/commands-metrics.txt NOTES=$VAR/notes-metrics.md
-  say "metrics phase: metrics on, on without Vert.x's HTTP meters, off"
-  local quiet="GATEWAY_RATE_LIMIT_ENABLED=false MESH_TRACING_ENABLED=false" path
-  # shellcheck disable=SC2086
-  cost_mesh_up met-on 6 $quiet
-  # shellcheck disable=SC2086
-  cost_mesh_up met-nohttp 7 $quiet MESH_METRICS_DISABLED=http_server,http_client
-  # shellcheck disable=SC2086
-  cost_mesh_up met-off 8 $quiet MESH_METRICS_ENABLED=false
-  for path in $COSTS_PATHS; do
-    cost_rounds "metrics-$path" "$path" on:met-on:token no-vertx-http:met-nohttp:token off:met-off:token
-  done
-  cost_mesh_down met-on
-  cost_mesh_down met-nohttp
-  cost_mesh_down met-off
-}
-
 # a phase that exports spans proves that it did: the sink's counts go into the notes
 exported_something() {
   local sink
@@ -129,21 +113,24 @@ exported_something() {
   note "The OTLP sink (bench/otlp-sink.js, 127.0.0.1:$OTLP_PORT) received $sink (OTLP/HTTP protobuf POSTs to /v1/traces, and their bytes) from the exporting mesh."
 }
 
-# pair_phase <phase> <mesh on> <index> <its setting> <mesh off> <index> <its setting>: one setting's
-# two values, two meshes side by side, on each of COSTS_PATHS ("-" for no setting: the defaults)
-pair_phase() {
-  local phase=$1 on=$2 on_index=$3 on_setting=$4 off=$5 off_index=$6 off_setting=$7 path
+# side_by_side <phase> <mesh> <index> <its settings> [<mesh> <index> <its settings>...]: one setting's
+# values, a mesh each, side by side, on each of COSTS_PATHS ("-" for no setting: the defaults); a mesh's
+# label in the figures is its name without the phase's prefix (met-on: on)
+side_by_side() {
+  local phase=$1 path mesh meshes=() variants=()
+  shift
   COMMANDS=$VAR/commands-$phase.txt NOTES=$VAR/notes-$phase.md
-  say "$phase phase: $on ($on_setting) against $off ($off_setting)"
-  # shellcheck disable=SC2046
-  cost_mesh_up "$on" "$on_index" $([[ "$on_setting" == - ]] || echo "$on_setting")
-  # shellcheck disable=SC2046
-  cost_mesh_up "$off" "$off_index" $([[ "$off_setting" == - ]] || echo "$off_setting")
-  for path in $COSTS_PATHS; do
-    cost_rounds "$phase-$path" "$path" "${on#*-}:$on:token" "${off#*-}:$off:token"
+  say "$phase phase: $(($# / 3)) meshes side by side" # each mesh's settings: cost_mesh_up says them
+  while (($# >= 3)); do
+    # shellcheck disable=SC2046
+    cost_mesh_up "$1" "$2" $([[ "$3" == - ]] || echo "$3")
+    meshes+=("$1"); variants+=("${1#*-}:$1:token")
+    shift 3
   done
-  cost_mesh_down "$on"
-  cost_mesh_down "$off"
+  for path in $COSTS_PATHS; do
+    cost_rounds "$phase-$path" "$path" "${variants[@]}"
+  done
+  for mesh in "${meshes[@]}"; do cost_mesh_down "$mesh"; done
 }
 
 stop_costs() {
