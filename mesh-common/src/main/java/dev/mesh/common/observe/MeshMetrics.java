@@ -15,7 +15,6 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.Match;
 import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,8 +29,9 @@ import java.util.WeakHashMap;
 
 /**
  * The Prometheus registry of each Vert.x node, switched on once where the node is built. Vert.x records
- * its own meters there (HTTP server and client, event bus, pools, JVM); the mesh's meters are added by
- * whoever owns them through {@link #registry(Vertx)}. {@code MESH_METRICS_ENABLED=false} turns it off.
+ * its own meters there through vertx-micrometer (HTTP server and client, event bus, pools, JVM; the HTTP
+ * request meters through {@link HttpMeters}); the mesh's meters are added by whoever owns them through
+ * {@link #registry(Vertx)}. {@code MESH_METRICS_ENABLED=false} turns it off.
  */
 public final class MeshMetrics {
 
@@ -62,6 +62,13 @@ public final class MeshMetrics {
     if (!settings.getBoolean(ENABLED, true)) {
       return null;
     }
+    PrometheusMeterRegistry registry = newRegistry();
+    options.setMetricsOptions(options(settings));
+    builder.withMetrics(new MeshMetricsFactory(registry));
+    return registry;
+  }
+
+  static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // three JVM meters whose Prometheus names promtool calls wrong (unit abbreviations, a _count gauge)
     registry.config()
@@ -73,14 +80,20 @@ public final class MeshMetrics {
             return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
           }
         });
-    options.setMetricsOptions(new MicrometerMetricsOptions()
+    return registry;
+  }
+
+  /** vertx-micrometer's options of a node: which domains and labels it records. */
+  static MicrometerMetricsOptions options(MeshConfig settings) {
+    return new MicrometerMetricsOptions()
         .setEnabled(true)
         .setDisabledMetricsCategories(disabledDomains(settings))
         .setJvmMetricsEnabled(true)
         // a registry per node: tests run several nodes in one JVM, and each must see its own
         .setRegistryName("mesh-" + UUID.randomUUID())
         // no HTTP_ROUTE: its value is the chain of Vert.x Web routes a request passed (the gateway's read
-        // "^(?!/eventbus/).*>/api/"), built per request; mesh_gateway_requests labels route templates
+        // "^(?!/eventbus/).*>/api/"), built per request; mesh_gateway_requests labels route templates.
+        // No LOCAL or REMOTE either: HttpMeters keeps Vert.x's HTTP meters by method, status and client name
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE,
             Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.CLIENT_NAME, Label.NAMESPACE))
@@ -91,9 +104,7 @@ public final class MeshMetrics {
         // so are the addresses of single instances (one per instance ever started; see Registry#instanceAddress)
         .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS)
             .setLabel(Label.EB_ADDRESS.toString()).setType(MatchType.REGEX)
-            .setValue(".+\\.instance\\..+").setAlias("instance")));
-    builder.withMetrics(new MicrometerMetricsFactory(registry));
-    return registry;
+            .setValue(".+\\.instance\\..+").setAlias("instance"));
   }
 
   /** The names of {@link MetricsDomain}, in any case; a name that is none of them stops the node's start. */

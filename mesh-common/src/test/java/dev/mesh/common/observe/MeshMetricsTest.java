@@ -14,10 +14,12 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** A node's own scrape: Vert.x and JVM meters, each node its own registry, and lint-clean for Prometheus. */
@@ -76,6 +78,55 @@ class MeshMetricsTest {
       // the other domains stay: the event bus, the worker pools
       assertTrue(scrape.contains("vertx_pool_usage_seconds"), scrape);
       assertTrue(scrape.contains("vertx_eventbus_processed_total{address=\"test.address\""), scrape);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void vertxHttpMetersReadAsVertxMicrometersOwn() throws Exception {
+    // the same exchanges through a mesh node and a node with vertx-micrometer's own HTTP meters, same options
+    VertxOptions meshOptions = new VertxOptions();
+    VertxBuilder meshBuilder = Vertx.builder();
+    PrometheusMeterRegistry mesh = MeshMetrics.enable(MeshConfig.of(new JsonObject()), meshOptions, meshBuilder);
+    PrometheusMeterRegistry library = MeshMetrics.newRegistry();
+    VertxOptions libraryOptions = new VertxOptions().setMetricsOptions(MeshMetrics.options(MeshConfig.of(new JsonObject())));
+    String meshSeries = httpSeries(meshBuilder.with(meshOptions).build(), mesh);
+    String librarySeries = httpSeries(Vertx.builder().with(libraryOptions)
+        .withMetrics(new MicrometerMetricsFactory(library)).build(), library);
+    assertTrue(meshSeries.contains("vertx_http_server_requests_total{code=\"404\",method=\"GET\"} 1.0"), meshSeries);
+    assertTrue(meshSeries.contains("vertx_http_client_responses_total{client_name=\"\",code=\"201\",method=\"POST\"} 2.0"),
+        meshSeries);
+    assertEquals(librarySeries, meshSeries);
+  }
+
+  /**
+   * Serves three kinds of requests to the node's own client and returns its vertx_http_ series: help, type,
+   * name and labels of each, with the value of each that does not depend on timing (counts, sizes, active).
+   */
+  private static String httpSeries(Vertx vertx, PrometheusMeterRegistry registry) throws Exception {
+    try {
+      HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+        if (request.method() == HttpMethod.POST) {
+          request.response().setStatusCode(201).end("made " + body);
+        } else {
+          request.response().setStatusCode(request.path().equals("/") ? 200 : 404).end("seen");
+        }
+      })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      HttpClient client = vertx.createHttpClient();
+      String[][] exchanges = {{"GET", "/"}, {"GET", "/"}, {"GET", "/"}, {"POST", "/things"}, {"POST", "/things"},
+          {"GET", "/missing"}};
+      for (String[] exchange : exchanges) {
+        client.request(HttpMethod.valueOf(exchange[0]), server.actualPort(), "127.0.0.1", exchange[1])
+            .compose(request -> request.send("a thing").compose(response -> response.body()))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+      return registry.scrape().lines()
+          .filter(line -> line.matches("(# (HELP|TYPE) )?vertx_http_.*"))
+          .map(line -> line.startsWith("#") || line.matches(
+              "\\S+(_total|_count|_bytes_sum|_active_requests)\\{.*") ? line : line.substring(0, line.lastIndexOf(' ')))
+          .filter(line -> !line.startsWith("vertx_http_client_active_connections"))
+          .sorted().collect(Collectors.joining("\n"));
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

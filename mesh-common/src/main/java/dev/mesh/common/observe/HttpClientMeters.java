@@ -1,0 +1,98 @@
+package dev.mesh.common.observe;
+
+import dev.mesh.common.observe.HttpMeters.Exchange;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.metrics.ClientMetrics;
+import io.vertx.core.spi.metrics.HttpClientMetrics;
+import io.vertx.core.spi.observability.HttpRequest;
+import io.vertx.core.spi.observability.HttpResponse;
+
+/**
+ * One HTTP client's meters: its connections, bytes and websockets stay vertx-micrometer's, its requests
+ * go to the node's kept {@link HttpMeters}, by client name and method (the mesh leaves out the remote label).
+ */
+final class HttpClientMeters implements HttpClientMetrics<Exchange, Object, Object> {
+
+  private final HttpClientMetrics<Object, Object, Object> library;
+  private final Endpoint endpoint;
+
+  HttpClientMeters(HttpClientMetrics<Object, Object, Object> library, HttpMeters.Client meters) {
+    this.library = library;
+    this.endpoint = new Endpoint(meters);
+  }
+
+  @Override
+  public ClientMetrics<Exchange, HttpRequest, HttpResponse> createEndpointMetrics(SocketAddress remoteAddress, int maxPoolSize) {
+    return endpoint;
+  }
+
+  @Override
+  public Object connected(WebSocket webSocket) {
+    return library.connected(webSocket);
+  }
+
+  @Override
+  public void disconnected(Object webSocket) {
+    library.disconnected(webSocket);
+  }
+
+  @Override
+  public Object connected(SocketAddress remoteAddress, String remoteName) {
+    return library.connected(remoteAddress, remoteName);
+  }
+
+  @Override
+  public void disconnected(Object socket, SocketAddress remoteAddress) {
+    library.disconnected(socket, remoteAddress);
+  }
+
+  @Override
+  public void bytesRead(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
+    library.bytesRead(socket, remoteAddress, numberOfBytes);
+  }
+
+  @Override
+  public void bytesWritten(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
+    library.bytesWritten(socket, remoteAddress, numberOfBytes);
+  }
+
+  @Override
+  public void exceptionOccurred(Object socket, SocketAddress remoteAddress, Throwable failure) {
+    library.exceptionOccurred(socket, remoteAddress, failure);
+  }
+
+  @Override
+  public void close() {
+    library.close();
+  }
+
+  /** Every endpoint of the client records into the same series: none of them is labelled by its address. */
+  private record Endpoint(HttpMeters.Client meters) implements ClientMetrics<Exchange, HttpRequest, HttpResponse> {
+
+    @Override
+    public Exchange requestBegin(String uri, HttpRequest request) {
+      return meters.request(request.method());
+    }
+
+    @Override
+    public void requestEnd(Exchange exchange, long bytesWritten) {
+      exchange.requestEnd(bytesWritten);
+    }
+
+    @Override
+    public void requestReset(Exchange exchange) {
+      exchange.reset();
+    }
+
+    @Override
+    public void responseBegin(Exchange exchange, HttpResponse response) {
+      exchange.responseBegin(response.statusCode());
+    }
+
+    @Override
+    public void responseEnd(Exchange exchange, long bytesRead) {
+      exchange.responseEnd(bytesRead);
+    }
+  }
+}

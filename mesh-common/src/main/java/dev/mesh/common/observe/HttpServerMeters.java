@@ -1,0 +1,89 @@
+package dev.mesh.common.observe;
+
+import dev.mesh.common.observe.HttpMeters.Exchange;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.metrics.HttpServerMetrics;
+import io.vertx.core.spi.observability.HttpRequest;
+import io.vertx.core.spi.observability.HttpResponse;
+
+/**
+ * One HTTP server's meters: its connections, bytes and websockets stay vertx-micrometer's, its requests
+ * go to the node's kept {@link HttpMeters}.
+ */
+final class HttpServerMeters implements HttpServerMetrics<Exchange, Object, Object> {
+
+  private final HttpServerMetrics<Object, Object, Object> library;
+  private final HttpMeters meters;
+
+  HttpServerMeters(HttpServerMetrics<Object, Object, Object> library, HttpMeters meters) {
+    this.library = library;
+    this.meters = meters;
+  }
+
+  @Override
+  public Exchange requestBegin(Object socket, HttpRequest request) {
+    return meters.serverRequest(request.method());
+  }
+
+  @Override
+  public Exchange responsePushed(Object socket, HttpMethod method, String uri, HttpResponse response) {
+    return meters.serverRequest(method);
+  }
+
+  @Override
+  public void requestEnd(Exchange exchange, HttpRequest request, long bytesRead) {
+    exchange.requestEnd(bytesRead);
+  }
+
+  @Override
+  public void requestReset(Exchange exchange) {
+    exchange.reset();
+  }
+
+  @Override
+  public void responseEnd(Exchange exchange, HttpResponse response, long bytesWritten) {
+    exchange.responseEnd(response.statusCode(), bytesWritten);
+  }
+
+  @Override
+  public Object connected(Object socket, Exchange exchange, ServerWebSocket webSocket) {
+    return library.connected(socket, null, webSocket);
+  }
+
+  @Override
+  public void disconnected(Object webSocket) {
+    library.disconnected(webSocket);
+  }
+
+  @Override
+  public Object connected(SocketAddress remoteAddress, String remoteName) {
+    return library.connected(remoteAddress, remoteName);
+  }
+
+  @Override
+  public void disconnected(Object socket, SocketAddress remoteAddress) {
+    library.disconnected(socket, remoteAddress);
+  }
+
+  @Override
+  public void bytesRead(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
+    library.bytesRead(socket, remoteAddress, numberOfBytes);
+  }
+
+  @Override
+  public void bytesWritten(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
+    library.bytesWritten(socket, remoteAddress, numberOfBytes);
+  }
+
+  @Override
+  public void exceptionOccurred(Object socket, SocketAddress remoteAddress, Throwable failure) {
+    library.exceptionOccurred(socket, remoteAddress, failure);
+  }
+
+  @Override
+  public void close() {
+    library.close();
+  }
+}
