@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MetricsNaming;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,13 @@ import java.util.concurrent.atomic.LongAdder;
  * meters, with its names, help texts and labels for the label set {@link MeshMetrics} chooses (method and
  * status; client name), so scrapes and dashboards cannot tell them apart; MeshMetricsTest compares the two.
  * One instance per node: every server and client of the node shares each series, as in vertx-micrometer.
+ * Unlike vertx-micrometer, a method that is none of Vert.x's known ones is labelled {@code OTHER}: a caller
+ * makes up the method of its request, and must not make up series.
  */
 final class HttpMeters {
+
+  static final HttpMethod OTHER = HttpMethod.valueOf("OTHER");
+  private static final Set<HttpMethod> KNOWN = Set.copyOf(HttpMethod.values());
 
   private final MeterRegistry registry;
   private final Clock clock;
@@ -42,7 +48,8 @@ final class HttpMeters {
   }
 
   /** A request this node's HTTP servers began: counted active until it and its response end. */
-  Exchange serverRequest(HttpMethod method) {
+  Exchange serverRequest(HttpMethod requested) {
+    HttpMethod method = KNOWN.contains(requested) ? requested : OTHER;
     RequestMeters meters = server.get(method);
     if (meters == null) {
       meters = server.computeIfAbsent(method, m -> new RequestMeters(true, Tags.of(Label.HTTP_METHOD.toString(), m.name())));
@@ -66,7 +73,8 @@ final class HttpMeters {
     }
 
     /** A request this client sent: counted as sent, and active until it and its response end. */
-    Exchange request(HttpMethod method) {
+    Exchange request(HttpMethod requested) {
+      HttpMethod method = KNOWN.contains(requested) ? requested : OTHER;
       RequestMeters meters = byMethod.get(method);
       if (meters == null) {
         meters = byMethod.computeIfAbsent(method, m -> new RequestMeters(false, tags.and(Label.HTTP_METHOD.toString(), m.name())));

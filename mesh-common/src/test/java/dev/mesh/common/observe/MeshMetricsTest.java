@@ -100,6 +100,31 @@ class MeshMetricsTest {
     assertEquals(librarySeries, meshSeries);
   }
 
+  @Test
+  void madeUpMethodsShareOneSeries() throws Exception {
+    VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    PrometheusMeterRegistry registry = MeshMetrics.enable(MeshConfig.of(new JsonObject()), options, builder);
+    Vertx vertx = builder.with(options).build();
+    try {
+      HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(405).end())
+          .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      HttpClient client = vertx.createHttpClient();
+      for (String method : new String[] {"BREW", "WHEN", "BREW"}) {
+        int status = client.request(HttpMethod.valueOf(method), server.actualPort(), "127.0.0.1", "/")
+            .compose(request -> request.send().map(response -> response.statusCode()))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(405, status);
+      }
+      String scrape = registry.scrape();
+      assertTrue(scrape.contains("vertx_http_server_requests_total{code=\"405\",method=\"OTHER\"} 3.0"), scrape);
+      assertTrue(scrape.contains("vertx_http_client_requests_total{client_name=\"\",method=\"OTHER\"} 3.0"), scrape);
+      assertFalse(scrape.contains("BREW") || scrape.contains("WHEN"), scrape);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   /**
    * Serves three kinds of requests to the node's own client and returns its vertx_http_ series: help, type,
    * name and labels of each, with the value of each that does not depend on timing (counts, sizes, active).
