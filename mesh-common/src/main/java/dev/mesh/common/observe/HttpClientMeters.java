@@ -12,12 +12,13 @@ import io.vertx.core.spi.observability.HttpResponse;
  * One HTTP client's meters: its connections, bytes and websockets stay vertx-micrometer's, its requests
  * go to the node's kept {@link HttpMeters}, by client name and method (the mesh leaves out the remote label).
  */
-final class HttpClientMeters implements HttpClientMetrics<Exchange, Object, Object> {
+final class HttpClientMeters extends LibraryConnectionMeters implements HttpClientMetrics<Exchange, Object, Object> {
 
   private final HttpClientMetrics<Object, Object, Object> library;
   private final Endpoint endpoint;
 
   HttpClientMeters(HttpClientMetrics<Object, Object, Object> library, HttpMeters.Client meters) {
+    super(library);
     this.library = library;
     this.endpoint = new Endpoint(meters);
   }
@@ -37,35 +38,6 @@ final class HttpClientMeters implements HttpClientMetrics<Exchange, Object, Obje
     library.disconnected(webSocket);
   }
 
-  @Override
-  public Object connected(SocketAddress remoteAddress, String remoteName) {
-    return library.connected(remoteAddress, remoteName);
-  }
-
-  @Override
-  public void disconnected(Object socket, SocketAddress remoteAddress) {
-    library.disconnected(socket, remoteAddress);
-  }
-
-  @Override
-  public void bytesRead(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
-    library.bytesRead(socket, remoteAddress, numberOfBytes);
-  }
-
-  @Override
-  public void bytesWritten(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
-    library.bytesWritten(socket, remoteAddress, numberOfBytes);
-  }
-
-  @Override
-  public void exceptionOccurred(Object socket, SocketAddress remoteAddress, Throwable failure) {
-    library.exceptionOccurred(socket, remoteAddress, failure);
-  }
-
-  @Override
-  public void close() {
-    library.close();
-  }
 
   /** Every endpoint of the client records into the same series: none of them is labelled by its address. */
   private record Endpoint(HttpMeters.Client meters) implements ClientMetrics<Exchange, HttpRequest, HttpResponse> {

@@ -3,7 +3,6 @@ package dev.mesh.common.observe;
 import dev.mesh.common.observe.HttpMeters.Exchange;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.core.spi.observability.HttpResponse;
@@ -12,12 +11,13 @@ import io.vertx.core.spi.observability.HttpResponse;
  * One HTTP server's meters: its connections, bytes and websockets stay vertx-micrometer's, its requests
  * go to the node's kept {@link HttpMeters}.
  */
-final class HttpServerMeters implements HttpServerMetrics<Exchange, Object, Object> {
+final class HttpServerMeters extends LibraryConnectionMeters implements HttpServerMetrics<Exchange, Object, Object> {
 
   private final HttpServerMetrics<Object, Object, Object> library;
   private final HttpMeters meters;
 
   HttpServerMeters(HttpServerMetrics<Object, Object, Object> library, HttpMeters meters) {
+    super(library);
     this.library = library;
     this.meters = meters;
   }
@@ -55,35 +55,5 @@ final class HttpServerMeters implements HttpServerMetrics<Exchange, Object, Obje
   @Override
   public void disconnected(Object webSocket) {
     library.disconnected(webSocket);
-  }
-
-  @Override
-  public Object connected(SocketAddress remoteAddress, String remoteName) {
-    return library.connected(remoteAddress, remoteName);
-  }
-
-  @Override
-  public void disconnected(Object socket, SocketAddress remoteAddress) {
-    library.disconnected(socket, remoteAddress);
-  }
-
-  @Override
-  public void bytesRead(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
-    library.bytesRead(socket, remoteAddress, numberOfBytes);
-  }
-
-  @Override
-  public void bytesWritten(Object socket, SocketAddress remoteAddress, long numberOfBytes) {
-    library.bytesWritten(socket, remoteAddress, numberOfBytes);
-  }
-
-  @Override
-  public void exceptionOccurred(Object socket, SocketAddress remoteAddress, Throwable failure) {
-    library.exceptionOccurred(socket, remoteAddress, failure);
-  }
-
-  @Override
-  public void close() {
-    library.close();
   }
 }

@@ -27,11 +27,9 @@ class MeshMetricsTest {
 
   @Test
   void aNodeExposesVertxAndJvmMetersThatPromtoolFindsClean() throws Exception {
-    VertxOptions options = new VertxOptions();
-    VertxBuilder builder = Vertx.builder();
-    PrometheusMeterRegistry registry = MeshMetrics.enable(MeshConfig.of(new JsonObject()), options, builder);
-    Vertx vertx = builder.with(options).build();
-    MeshMetrics.attach(vertx, registry);
+    Node node = meshNode(new JsonObject());
+    Vertx vertx = node.vertx();
+    PrometheusMeterRegistry registry = node.registry();
     try {
       vertx.eventBus().consumer("test.address", m -> m.reply("pong"));
       vertx.eventBus().request("test.address", "ping").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -56,12 +54,9 @@ class MeshMetricsTest {
 
   @Test
   void vertxMeterDomainsCanBeLeftOut() throws Exception {
-    VertxOptions options = new VertxOptions();
-    VertxBuilder builder = Vertx.builder();
-    PrometheusMeterRegistry registry = MeshMetrics.enable(MeshConfig.of(new JsonObject()
-        .put(MeshMetrics.DISABLED_DOMAINS, " HTTP_server, http_client ")), options, builder);
-    Vertx vertx = builder.with(options).build();
-    MeshMetrics.attach(vertx, registry);
+    Node node = meshNode(new JsonObject().put(MeshMetrics.DISABLED_DOMAINS, " HTTP_server, http_client "));
+    Vertx vertx = node.vertx();
+    PrometheusMeterRegistry registry = node.registry();
     try {
       HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response().end("ok"))
           .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -86,12 +81,10 @@ class MeshMetricsTest {
   @Test
   void vertxHttpMetersReadAsVertxMicrometersOwn() throws Exception {
     // the same exchanges through a mesh node and a node with vertx-micrometer's own HTTP meters, same options
-    VertxOptions meshOptions = new VertxOptions();
-    VertxBuilder meshBuilder = Vertx.builder();
-    PrometheusMeterRegistry mesh = MeshMetrics.enable(MeshConfig.of(new JsonObject()), meshOptions, meshBuilder);
+    Node mesh = meshNode(new JsonObject());
+    String meshSeries = httpSeries(mesh.vertx(), mesh.registry());
     PrometheusMeterRegistry library = MeshMetrics.newRegistry();
     VertxOptions libraryOptions = new VertxOptions().setMetricsOptions(MeshMetrics.options(MeshConfig.of(new JsonObject())));
-    String meshSeries = httpSeries(meshBuilder.with(meshOptions).build(), mesh);
     String librarySeries = httpSeries(Vertx.builder().with(libraryOptions)
         .withMetrics(new MicrometerMetricsFactory(library)).build(), library);
     assertTrue(meshSeries.contains("vertx_http_server_requests_total{code=\"404\",method=\"GET\"} 1.0"), meshSeries);
@@ -102,10 +95,9 @@ class MeshMetricsTest {
 
   @Test
   void madeUpMethodsShareOneSeries() throws Exception {
-    VertxOptions options = new VertxOptions();
-    VertxBuilder builder = Vertx.builder();
-    PrometheusMeterRegistry registry = MeshMetrics.enable(MeshConfig.of(new JsonObject()), options, builder);
-    Vertx vertx = builder.with(options).build();
+    Node node = meshNode(new JsonObject());
+    Vertx vertx = node.vertx();
+    PrometheusMeterRegistry registry = node.registry();
     try {
       HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(405).end())
           .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -123,6 +115,19 @@ class MeshMetricsTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  private record Node(Vertx vertx, PrometheusMeterRegistry registry) {
+  }
+
+  /** A node built as the mesh builds its nodes, with metrics on. */
+  private static Node meshNode(JsonObject settings) {
+    VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    PrometheusMeterRegistry registry = MeshMetrics.enable(MeshConfig.of(settings), options, builder);
+    Vertx vertx = builder.with(options).build();
+    MeshMetrics.attach(vertx, registry);
+    return new Node(vertx, registry);
   }
 
   /**
