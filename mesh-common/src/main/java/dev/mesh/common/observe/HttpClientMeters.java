@@ -24,7 +24,8 @@ final class HttpClientMeters extends LibraryConnectionMeters implements HttpClie
   }
 
   @Override
-  public ClientMetrics<Exchange, HttpRequest, HttpResponse> createEndpointMetrics(SocketAddress remoteAddress, int maxPoolSize) {
+  public ClientMetrics<Exchange, HttpRequest, HttpResponse> createEndpointMetrics(SocketAddress remoteAddress,
+      int maxPoolSize) {
     return endpoint;
   }
 

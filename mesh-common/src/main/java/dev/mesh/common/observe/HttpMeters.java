@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The per-request meters of Vert.x's HTTP servers and clients on one node, each looked up in the registry
  * once and then kept. vertx-micrometer 5.0 asks the registry for five or six meters on every request (its
- * meter cache is gone since 5.0), which cost the gateway a fifth of its proxy throughput. These are its
+ * meter cache option is unused since 5.0), which cost the gateway a fifth of its proxy throughput. These are its
  * meters, with its names, help texts and labels for the label set {@link MeshMetrics} chooses (method and
  * status; client name), so scrapes and dashboards cannot tell them apart; MeshMetricsTest compares the two.
  * One instance per node: every server and client of the node shares each series, as in vertx-micrometer.
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class HttpMeters {
 
-  static final HttpMethod OTHER = HttpMethod.valueOf("OTHER");
+  private static final HttpMethod OTHER = HttpMethod.valueOf("OTHER");
   private static final Set<HttpMethod> KNOWN = Set.copyOf(HttpMethod.values());
 
   private final MeterRegistry registry;
@@ -52,7 +52,8 @@ final class HttpMeters {
     HttpMethod method = KNOWN.contains(requested) ? requested : OTHER;
     RequestMeters meters = server.get(method);
     if (meters == null) {
-      meters = server.computeIfAbsent(method, m -> new RequestMeters(true, Tags.of(Label.HTTP_METHOD.toString(), m.name())));
+      meters = server.computeIfAbsent(method,
+          m -> new RequestMeters(true, Tags.of(Label.HTTP_METHOD.toString(), m.name())));
     }
     return new Exchange(meters);
   }
@@ -60,7 +61,8 @@ final class HttpMeters {
   /** The meters of the HTTP clients with this metrics name ({@code HttpClientOptions#setMetricsName}). */
   Client client(String metricsName) {
     String name = metricsName == null ? "?" : metricsName;
-    return new Client(clients.computeIfAbsent(name, n -> new ConcurrentHashMap<>()), Tags.of(Label.CLIENT_NAME.toString(), name));
+    return new Client(clients.computeIfAbsent(name, n -> new ConcurrentHashMap<>()),
+        Tags.of(Label.CLIENT_NAME.toString(), name));
   }
 
   final class Client {
@@ -77,7 +79,8 @@ final class HttpMeters {
       HttpMethod method = KNOWN.contains(requested) ? requested : OTHER;
       RequestMeters meters = byMethod.get(method);
       if (meters == null) {
-        meters = byMethod.computeIfAbsent(method, m -> new RequestMeters(false, tags.and(Label.HTTP_METHOD.toString(), m.name())));
+        meters = byMethod.computeIfAbsent(method,
+            m -> new RequestMeters(false, tags.and(Label.HTTP_METHOD.toString(), m.name())));
       }
       meters.sent.increment();
       return new Exchange(meters);
@@ -155,7 +158,8 @@ final class HttpMeters {
       requestBytes = DistributionSummary.builder(names.getHttpRequestBytes())
           .description("Size of requests in bytes").tags(tags).register(registry);
       sent = server ? null
-          : Counter.builder(names.getHttpRequestsCount()).description("Number of requests sent").tags(tags).register(registry);
+          : Counter.builder(names.getHttpRequestsCount()).description("Number of requests sent").tags(tags)
+              .register(registry);
     }
 
     // a server's resets are a series from the first one on, as in vertx-micrometer; rare enough to look up
@@ -182,9 +186,10 @@ final class HttpMeters {
     // a second registration of the same series returns the first meter, so racing threads share it
     private ResponseMeters newResponseMeters(int code) {
       Tags withCode = tags.and(Label.HTTP_CODE.toString(), String.valueOf(code));
-      Counter count = server
-          ? Counter.builder(names.getHttpRequestsCount()).description("Number of processed requests").tags(withCode).register(registry)
-          : Counter.builder(names.getHttpResponsesCount()).description("Response count with codes").tags(withCode).register(registry);
+      Counter count = (server
+          ? Counter.builder(names.getHttpRequestsCount()).description("Number of processed requests")
+          : Counter.builder(names.getHttpResponsesCount()).description("Response count with codes"))
+          .tags(withCode).register(registry);
       Timer time = Timer.builder(names.getHttpResponseTime())
           .description(server ? "Request processing time" : "Response time").tags(withCode).register(registry);
       DistributionSummary bytes = DistributionSummary.builder(names.getHttpResponseBytes())

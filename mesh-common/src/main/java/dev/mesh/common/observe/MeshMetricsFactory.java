@@ -56,7 +56,8 @@ final class MeshMetricsFactory extends MicrometerMetricsFactory {
     public HttpClientMetrics<?, ?, ?> createHttpClientMetrics(HttpClientOptions options) {
       HttpClientMetrics<?, ?, ?> client = library.createHttpClientMetrics(options);
       return client == null ? null
-          : new HttpClientMeters((HttpClientMetrics<Object, Object, Object>) client, http.client(options.getMetricsName()));
+          : new HttpClientMeters((HttpClientMetrics<Object, Object, Object>) client,
+              http.client(options.getMetricsName()));
     }
 
     @Override
