@@ -17,7 +17,7 @@ final class HttpClientMeters extends LibraryConnectionMeters implements HttpClie
   private final HttpClientMetrics<Object, Object, Object> library;
   private final Endpoint endpoint;
 
-  HttpClientMeters(HttpClientMetrics<Object, Object, Object> library, HttpMeters.Client meters) {
+  HttpClientMeters(HttpClientMetrics<Object, Object, Object> library, HttpMeters.Side meters) {
     super(library);
     this.library = library;
     this.endpoint = new Endpoint(meters);
@@ -39,13 +39,12 @@ final class HttpClientMeters extends LibraryConnectionMeters implements HttpClie
     library.disconnected(webSocket);
   }
 
-
   /** Every endpoint of the client records into the same series: none of them is labelled by its address. */
-  private record Endpoint(HttpMeters.Client meters) implements ClientMetrics<Exchange, HttpRequest, HttpResponse> {
+  private record Endpoint(HttpMeters.Side meters) implements ClientMetrics<Exchange, HttpRequest, HttpResponse> {
 
     @Override
     public Exchange requestBegin(String uri, HttpRequest request) {
-      return meters.request(request.method());
+      return meters.begin(request.method());
     }
 
     @Override

@@ -37,52 +37,47 @@ final class HttpMeters {
   private final Clock clock;
   private final MetricsNaming serverNames;
   private final MetricsNaming clientNames;
-  private final ConcurrentMap<HttpMethod, RequestMeters> server = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, ConcurrentMap<HttpMethod, RequestMeters>> clients = new ConcurrentHashMap<>();
+  private final Side server;
+  private final ConcurrentMap<String, Side> clients = new ConcurrentHashMap<>();
 
   HttpMeters(MeterRegistry registry, MetricsNaming naming) {
     this.registry = registry;
     this.clock = registry.config().clock();
     this.serverNames = naming.withBaseName(MetricsDomain.HTTP_SERVER.getPrefix());
     this.clientNames = naming.withBaseName(MetricsDomain.HTTP_CLIENT.getPrefix());
+    this.server = new Side(true, Tags.empty());
   }
 
-  /** A request this node's HTTP servers began: counted active until it and its response end. */
-  Exchange serverRequest(HttpMethod requested) {
-    HttpMethod method = KNOWN.contains(requested) ? requested : OTHER;
-    RequestMeters meters = server.get(method);
-    if (meters == null) {
-      meters = server.computeIfAbsent(method,
-          m -> new RequestMeters(true, Tags.of(Label.HTTP_METHOD.toString(), m.name())));
-    }
-    return new Exchange(meters);
+  /** The meters of this node's HTTP servers. */
+  Side server() {
+    return server;
   }
 
-  /** The meters of the HTTP clients with this metrics name ({@code HttpClientOptions#setMetricsName}). */
-  Client client(String metricsName) {
-    String name = metricsName == null ? "?" : metricsName;
-    return new Client(clients.computeIfAbsent(name, n -> new ConcurrentHashMap<>()),
-        Tags.of(Label.CLIENT_NAME.toString(), name));
+  /** The meters of this node's HTTP clients with this metrics name ({@code HttpClientOptions#setMetricsName}). */
+  Side client(String metricsName) {
+    return clients.computeIfAbsent(metricsName == null ? "?" : metricsName,
+        name -> new Side(false, Tags.of(Label.CLIENT_NAME.toString(), name)));
   }
 
-  final class Client {
-    private final ConcurrentMap<HttpMethod, RequestMeters> byMethod;
+  /** The server side, or the clients of one name: their request meters by method. */
+  final class Side {
+    private final boolean server;
     private final Tags tags;
+    private final ConcurrentMap<HttpMethod, RequestMeters> byMethod = new ConcurrentHashMap<>();
 
-    private Client(ConcurrentMap<HttpMethod, RequestMeters> byMethod, Tags tags) {
-      this.byMethod = byMethod;
+    private Side(boolean server, Tags tags) {
+      this.server = server;
       this.tags = tags;
     }
 
-    /** A request this client sent: counted as sent, and active until it and its response end. */
-    Exchange request(HttpMethod requested) {
+    /** A request that began (a client's: was sent); active until it and its response end. */
+    Exchange begin(HttpMethod requested) {
       HttpMethod method = KNOWN.contains(requested) ? requested : OTHER;
       RequestMeters meters = byMethod.get(method);
       if (meters == null) {
         meters = byMethod.computeIfAbsent(method,
-            m -> new RequestMeters(false, tags.and(Label.HTTP_METHOD.toString(), m.name())));
+            m -> new RequestMeters(server, tags.and(Label.HTTP_METHOD.toString(), m.name())));
       }
-      meters.sent.increment();
       return new Exchange(meters);
     }
   }
@@ -99,7 +94,7 @@ final class HttpMeters {
     private Exchange(RequestMeters meters) {
       this.meters = meters;
       this.start = clock.monotonicTime();
-      meters.active.increment();
+      meters.begin();
     }
 
     void requestEnd(long bytes) {
@@ -160,6 +155,13 @@ final class HttpMeters {
       sent = server ? null
           : Counter.builder(names.getHttpRequestsCount()).description("Number of requests sent").tags(tags)
               .register(registry);
+    }
+
+    void begin() {
+      active.increment();
+      if (sent != null) {
+        sent.increment();
+      }
     }
 
     // a server's resets are a series from the first one on, as in vertx-micrometer; rare enough to look up

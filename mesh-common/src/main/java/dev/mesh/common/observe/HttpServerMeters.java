@@ -14,9 +14,9 @@ import io.vertx.core.spi.observability.HttpResponse;
 final class HttpServerMeters extends LibraryConnectionMeters implements HttpServerMetrics<Exchange, Object, Object> {
 
   private final HttpServerMetrics<Object, Object, Object> library;
-  private final HttpMeters meters;
+  private final HttpMeters.Side meters;
 
-  HttpServerMeters(HttpServerMetrics<Object, Object, Object> library, HttpMeters meters) {
+  HttpServerMeters(HttpServerMetrics<Object, Object, Object> library, HttpMeters.Side meters) {
     super(library);
     this.library = library;
     this.meters = meters;
@@ -24,12 +24,12 @@ final class HttpServerMeters extends LibraryConnectionMeters implements HttpServ
 
   @Override
   public Exchange requestBegin(Object socket, HttpRequest request) {
-    return meters.serverRequest(request.method());
+    return meters.begin(request.method());
   }
 
   @Override
   public Exchange responsePushed(Object socket, HttpMethod method, String uri, HttpResponse response) {
-    return meters.serverRequest(method);
+    return meters.begin(method);
   }
 
   @Override

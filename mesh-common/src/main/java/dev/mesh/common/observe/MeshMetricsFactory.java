@@ -48,7 +48,7 @@ final class MeshMetricsFactory extends MicrometerMetricsFactory {
     @SuppressWarnings("unchecked")
     public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options, SocketAddress localAddress) {
       HttpServerMetrics<?, ?, ?> server = library.createHttpServerMetrics(options, localAddress);
-      return server == null ? null : new HttpServerMeters((HttpServerMetrics<Object, Object, Object>) server, http);
+      return server == null ? null : new HttpServerMeters((HttpServerMetrics<Object, Object, Object>) server, http.server());
     }
 
     @Override
