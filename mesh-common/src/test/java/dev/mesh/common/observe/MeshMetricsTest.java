@@ -27,10 +27,9 @@ class MeshMetricsTest {
 
   @Test
   void aNodeExposesVertxAndJvmMetersThatPromtoolFindsClean() throws Exception {
-    Node node = meshNode(new JsonObject());
-    Vertx vertx = node.vertx();
-    PrometheusMeterRegistry registry = node.registry();
-    try {
+    try (Node node = meshNode(new JsonObject())) {
+      Vertx vertx = node.vertx();
+      PrometheusMeterRegistry registry = node.registry();
       vertx.eventBus().consumer("test.address", m -> m.reply("pong"));
       vertx.eventBus().request("test.address", "ping").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertTrue(MeshMetrics.registry(vertx) == registry && MeshMetrics.enabled(vertx));
@@ -47,17 +46,14 @@ class MeshMetricsTest {
         assertEquals("", findings.strip());
         assertEquals(0, check.exitValue());
       }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
   @Test
   void vertxMeterDomainsCanBeLeftOut() throws Exception {
-    Node node = meshNode(new JsonObject().put(MeshMetrics.DISABLED_DOMAINS, " HTTP_server, http_client "));
-    Vertx vertx = node.vertx();
-    PrometheusMeterRegistry registry = node.registry();
-    try {
+    try (Node node = meshNode(new JsonObject().put(MeshMetrics.DISABLED_DOMAINS, " HTTP_server, http_client "))) {
+      Vertx vertx = node.vertx();
+      PrometheusMeterRegistry registry = node.registry();
       HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response().end("ok"))
           .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       HttpClient client = vertx.createHttpClient();
@@ -73,20 +69,17 @@ class MeshMetricsTest {
       // the other domains stay: the event bus, the worker pools
       assertTrue(scrape.contains("vertx_pool_usage_seconds"), scrape);
       assertTrue(scrape.contains("vertx_eventbus_processed_total{address=\"test.address\""), scrape);
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
   @Test
   void vertxHttpMetersReadAsVertxMicrometersOwn() throws Exception {
     // the same exchanges through a mesh node and a node with vertx-micrometer's own HTTP meters, same options
-    Node mesh = meshNode(new JsonObject());
-    String meshSeries = httpSeries(mesh.vertx(), mesh.registry());
+    String meshSeries = httpSeries(meshNode(new JsonObject()));
     PrometheusMeterRegistry library = MeshMetrics.newRegistry();
     VertxOptions libraryOptions = new VertxOptions().setMetricsOptions(MeshMetrics.options(MeshConfig.of(new JsonObject())));
-    String librarySeries = httpSeries(Vertx.builder().with(libraryOptions)
-        .withMetrics(new MicrometerMetricsFactory(library)).build(), library);
+    String librarySeries = httpSeries(new Node(Vertx.builder().with(libraryOptions)
+        .withMetrics(new MicrometerMetricsFactory(library)).build(), library));
     assertTrue(meshSeries.contains("vertx_http_server_requests_total{code=\"404\",method=\"GET\"} 1.0"), meshSeries);
     assertTrue(meshSeries.contains("vertx_http_client_responses_total{client_name=\"\",code=\"201\",method=\"POST\"} 2.0"),
         meshSeries);
@@ -95,10 +88,9 @@ class MeshMetricsTest {
 
   @Test
   void madeUpMethodsShareOneSeries() throws Exception {
-    Node node = meshNode(new JsonObject());
-    Vertx vertx = node.vertx();
-    PrometheusMeterRegistry registry = node.registry();
-    try {
+    try (Node node = meshNode(new JsonObject())) {
+      Vertx vertx = node.vertx();
+      PrometheusMeterRegistry registry = node.registry();
       HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(405).end())
           .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       HttpClient client = vertx.createHttpClient();
@@ -112,12 +104,15 @@ class MeshMetricsTest {
       assertTrue(scrape.contains("vertx_http_server_requests_total{code=\"405\",method=\"OTHER\"} 3.0"), scrape);
       assertTrue(scrape.contains("vertx_http_client_requests_total{client_name=\"\",method=\"OTHER\"} 3.0"), scrape);
       assertFalse(scrape.contains("BREW") || scrape.contains("WHEN"), scrape);
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
-  private record Node(Vertx vertx, PrometheusMeterRegistry registry) {
+  /** A node and its registry; closing it closes the node. */
+  private record Node(Vertx vertx, PrometheusMeterRegistry registry) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
   }
 
   /** A node built as the mesh builds its nodes, with metrics on. */
@@ -134,8 +129,9 @@ class MeshMetricsTest {
    * Serves three kinds of requests to the node's own client and returns its vertx_http_ series: help, type,
    * name and labels of each, with the value of each that does not depend on timing (counts, sizes, active).
    */
-  private static String httpSeries(Vertx vertx, PrometheusMeterRegistry registry) throws Exception {
-    try {
+  private static String httpSeries(Node node) throws Exception {
+    try (node) {
+      Vertx vertx = node.vertx();
       HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
         if (request.method() == HttpMethod.POST) {
           request.response().setStatusCode(201).end("made " + body);
@@ -151,14 +147,12 @@ class MeshMetricsTest {
             .compose(request -> request.send("a thing").compose(response -> response.body()))
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
-      return registry.scrape().lines()
+      return node.registry().scrape().lines()
           .filter(line -> line.matches("(# (HELP|TYPE) )?vertx_http_.*"))
           .map(line -> line.startsWith("#") || line.matches(
               "\\S+(_total|_count|_bytes_sum|_active_requests)\\{.*") ? line : line.substring(0, line.lastIndexOf(' ')))
           .filter(line -> !line.startsWith("vertx_http_client_active_connections"))
           .sorted().collect(Collectors.joining("\n"));
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
