@@ -59,6 +59,8 @@ public final class Registry {
   private final ServiceDiscovery discovery;
   /** What this registry published: the registration given to the publisher -> the record as it stands now. */
   private final Map<String, Record> published = new ConcurrentHashMap<>();
+  /** Copies of our records on their way back (see restoreOwn), by the registration given to the publisher. */
+  private final Map<String, Future<Void>> republishing = new ConcurrentHashMap<>();
   private final long reaper;
   private Set<String> lastMembers = Set.of();
   private int sweepsDue;
@@ -97,6 +99,11 @@ public final class Registry {
 
   /** Removes a record this registry published, by the registration {@link #publish} answered. */
   public Future<Void> unpublish(String registration) {
+    // a copy on its way would otherwise be removed only after this answered, and this would find no record
+    Future<Void> copying = republishing.get(registration);
+    if (copying != null) {
+      return copying.transform(done -> unpublish(registration));
+    }
     Record current = published.remove(registration);
     return discovery.unpublish(current == null ? registration : current.getRegistration());
   }
@@ -213,12 +220,15 @@ public final class Registry {
       log.info("publishing {} instance {} again: its record was removed while this node was cut off",
           mine.getName(), instanceOf(mine));
       Record copy = new Record(mine.toJson()).setRegistration(null);
-      steps.add(discovery.publish(copy).compose(r -> {
+      Future<Void> copied = discovery.publish(copy).compose(r -> {
         if (!published.replace(key, mine, r)) {
           return discovery.unpublish(r.getRegistration()).mapEmpty(); // unpublished meanwhile: not left behind
         }
         return carryState(mine, r).mapEmpty(); // marked UP or DOWN while the copy was on its way
-      }));
+      });
+      republishing.put(key, copied);
+      copied.onComplete(done -> republishing.remove(key, copied));
+      steps.add(copied);
     });
     records.stream()
         .filter(r -> !kept.contains(r.getRegistration()))
