@@ -1,5 +1,6 @@
 package dev.mesh.common;
 
+import dev.mesh.common.contract.ActionContract;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,6 +55,29 @@ public record Endpoint(String action, String method, String path, Function<JsonO
     return new Endpoint(action, "DELETE", path, handler, new JsonObject());
   }
 
+  // --- from a service's contract: the action's name and its policy come from there ---
+
+  public static Endpoint get(String path, ActionContract action, Function<JsonObject, Future<Reply>> handler) {
+    return get(path, action.action(), handler).withContractPolicy(action);
+  }
+
+  public static Endpoint post(String path, ActionContract action, Function<JsonObject, Future<Reply>> handler) {
+    return post(path, action.action(), handler).withContractPolicy(action);
+  }
+
+  public static Endpoint patch(String path, ActionContract action, Function<JsonObject, Future<Reply>> handler) {
+    return patch(path, action.action(), handler).withContractPolicy(action);
+  }
+
+  public static Endpoint delete(String path, ActionContract action, Function<JsonObject, Future<Reply>> handler) {
+    return delete(path, action.action(), handler).withContractPolicy(action);
+  }
+
+  // a route that says nothing is authenticated: the record says nothing for it either
+  private Endpoint withContractPolicy(ActionContract action) {
+    return action.policy().equals(RoutePolicy.AUTHENTICATED) ? this : withPolicy(action.policy());
+  }
+
   /** The gateway passes the request header {@code header} to the action as the input field {@code field}. */
   public Endpoint withHeader(String header, String field) {
     if (field.equals(Caller.FIELD) || Caller.HEADERS.contains(header.toLowerCase(java.util.Locale.ROOT))) {
@@ -67,15 +91,20 @@ public record Endpoint(String action, String method, String path, Function<JsonO
 
   /**
    * {@code ?expand=<name>} embeds, beside each value of {@code field} in the reply ({@code userId}, or
-   * {@code items[].sku} for every item), the reply of {@code fetchAction} on {@code address} to
-   * {@code {param: value}}, under the key {@code into}. The gateway fetches all of them in parallel; a
-   * part that cannot be fetched is embedded as {@code {"unavailable": true, "error": {...}}}.
+   * {@code items[].sku} for every item), the reply of {@code fetch} to {@code {param: value}}, under the
+   * key {@code into}. The gateway fetches all of them in parallel, as the caller; a part that cannot be
+   * fetched is embedded as {@code {"unavailable": true, "error": {...}}}.
    */
-  public Endpoint withExpansion(String name, String field, String address, String fetchAction, String param,
+  public Endpoint withExpansion(String name, String field, ActionContract fetch, String param, String into) {
+    return withExpansion(name, field, fetch.service(), fetch.action(), param, into);
+  }
+
+  /** {@link #withExpansion(String, String, ActionContract, String, String)} by the fetch's service and action names. */
+  public Endpoint withExpansion(String name, String field, String service, String fetchAction, String param,
       String into) {
     JsonObject extras = routeExtras.copy();
     JsonArray expansions = extras.getJsonArray(EXPAND, new JsonArray());
-    expansions.add(new JsonObject().put("name", name).put("field", field).put("address", address)
+    expansions.add(new JsonObject().put("name", name).put("field", field).put("service", service)
         .put("action", fetchAction).put("param", param).put("into", into));
     extras.put(EXPAND, expansions);
     return new Endpoint(action, method, path, handler, extras);

@@ -1,5 +1,7 @@
 package dev.mesh.common;
 
+import dev.mesh.common.contract.EventContract;
+import dev.mesh.common.contract.ServiceAddress;
 import dev.mesh.common.observe.ActionMetrics;
 import dev.mesh.common.observe.MeshMetrics;
 import io.vertx.core.Future;
@@ -74,6 +76,11 @@ public abstract class MeshService extends VerticleBase {
   /** Every action and route of this service. */
   protected abstract List<Endpoint> endpoints();
 
+  /** The events this service publishes, listed in its record so the bridges and the dashboard learn them live. */
+  protected List<? extends EventContract> events() {
+    return List.of();
+  }
+
   /** Work before the service answers, such as opening its database. */
   protected Future<?> prepare() {
     return Future.succeededFuture();
@@ -95,7 +102,7 @@ public abstract class MeshService extends VerticleBase {
   }
 
   public String address() {
-    return "mesh." + name();
+    return ServiceAddress.of(name());
   }
 
   /** The address only this instance consumes: where the gateways send. */
@@ -166,6 +173,9 @@ public abstract class MeshService extends VerticleBase {
     Record fresh = registry.newRecord(name(), address(), instanceId, version());
     fresh.getLocation().put(Registry.INSTANCE_ADDRESS, instanceAddress());
     fresh.getMetadata().put(Registry.ROUTES, routes);
+    JsonArray published = new JsonArray();
+    events().forEach(e -> published.add(new JsonObject().put("address", e.address()).put("browserSafe", e.browserSafe())));
+    fresh.getMetadata().put(Registry.EVENTS, published);
     return fresh;
   }
 

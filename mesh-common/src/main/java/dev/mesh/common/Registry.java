@@ -37,6 +37,8 @@ public final class Registry {
   public static final String INSTANCE = "instance";
   public static final String VERSION = "version";
   public static final String ROUTES = "routes";
+  /** Record metadata: {@code [{"address", "browserSafe"}]}, the events a service publishes. */
+  public static final String EVENTS = "events";
   /** Why an instance marked its record DOWN. */
   public static final String REASON = "reason";
   /**
