@@ -1,5 +1,6 @@
 package dev.mesh.inventory;
 
+import dev.mesh.contracts.InventoryContract.Event;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -7,13 +8,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code events.inventory.changed}: one event per product whose stock or catalogue data changed, with the
+ * {@link Event#CHANGED}: one event per product whose stock or catalogue data changed, with the
  * new counts. Each carries its own {@code eventId} so receivers can drop duplicates, and is published only
  * after the change is committed.
  */
 final class InventoryEvents {
-
-  static final String CHANGED = "events.inventory.changed";
 
   /** Why the product changed; the {@code reason} field of the event. */
   enum Reason { CREATED, RESTOCKED, UPDATED, RESERVED, RELEASED, COMMITTED }
@@ -40,6 +39,6 @@ final class InventoryEvents {
     if (orderId != null) {
       event.put("orderId", orderId);
     }
-    vertx.eventBus().publish(CHANGED, event);
+    vertx.eventBus().publish(Event.CHANGED.address(), event);
   }
 }

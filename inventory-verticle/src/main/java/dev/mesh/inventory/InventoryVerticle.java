@@ -1,16 +1,18 @@
 package dev.mesh.inventory;
 
-import dev.mesh.common.Caller;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.common.contract.Schemas;
+import dev.mesh.contracts.InventoryContract;
+import dev.mesh.contracts.InventoryContract.Action;
 import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * The inventory service on {@code mesh.inventory}. The endpoint table below is the whole contract: route,
- * action, handler (see docs/inventory.md). The order saga calls the stock actions on the event bus.
+ * The inventory service ({@link InventoryContract}: its address, actions and events). The endpoint table
+ * below pairs each action with its route and handler (see docs/inventory.md). The order saga calls the
+ * stock actions on the event bus.
  */
 public class InventoryVerticle extends DatabaseService {
 
@@ -19,7 +21,7 @@ public class InventoryVerticle extends DatabaseService {
 
   @Override
   protected String name() {
-    return "inventory";
+    return InventoryContract.SERVICE;
   }
 
   @Override
@@ -33,38 +35,41 @@ public class InventoryVerticle extends DatabaseService {
   }
 
   @Override
+  protected List<InventoryContract.Event> events() {
+    return List.of(InventoryContract.Event.values());
+  }
+
+  @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/inventory/products", "create", products::createProduct).requireRoles(Caller.ADMIN)
+        Endpoint.post("/api/inventory/products", Action.CREATE, products::createProduct)
             .summary("Create a product with its initial stock").body(InventorySchemas.NEW_PRODUCT)
             .responds(201, "the new product").responds(409, "a product with this sku exists"),
-        Endpoint.get("/api/inventory/products/:sku", "get", products::getProduct).open()
+        Endpoint.get("/api/inventory/products/:sku", Action.GET, products::getProduct)
             .summary("Read a product and its stock").responds(200, "the product")
             .responds(404, "no such product"),
-        Endpoint.get("/api/inventory/products", "list", products::listProducts).open()
+        Endpoint.get("/api/inventory/products", Action.LIST, products::listProducts)
             .summary("List products by sku, a page at a time")
             .query("limit", "page size (default " + InventoryValidation.PAGE_DEFAULT + ")",
                 Schemas.wholeNumber(1, InventoryValidation.PAGE_MAX))
             .query("after", "the 'next' cursor of the previous page", Schemas.string())
             .responds(200, "{items, next}: a page of products and the cursor of the next page (null at the end)"),
-        Endpoint.post("/api/inventory/products/:sku/restock", "restock", products::restockProduct).requireRoles(Caller.ADMIN)
+        Endpoint.post("/api/inventory/products/:sku/restock", Action.RESTOCK, products::restockProduct)
             .summary("Add stock to a product").body(InventorySchemas.RESTOCK)
             .responds(200, "the product with its new stock").responds(404, "no such product"),
-        Endpoint.patch("/api/inventory/products/:sku", "update", products::updateProduct).requireRoles(Caller.ADMIN)
+        Endpoint.patch("/api/inventory/products/:sku", Action.UPDATE, products::updateProduct)
             .summary("Change a product's name or price").body(InventorySchemas.PRODUCT_CHANGES)
             .responds(200, "the changed product").responds(404, "no such product"),
         // the saga's steps; routed too, so an operator (or a client of issue-3 era) can drive stock by hand
-        Endpoint.post("/api/inventory/reservations", "reserve", reservations::reserveStock).requireRoles(Caller.ADMIN)
+        Endpoint.post("/api/inventory/reservations", Action.RESERVE, reservations::reserveStock)
             .summary("Reserve stock for an order, all items or none (idempotent per order id)")
             .body(InventorySchemas.RESERVATION)
             .responds(200, "the reservation").responds(404, "an unknown sku")
             .responds(409, "not enough stock, or the order id was used for other items"),
-        Endpoint.post("/api/inventory/reservations/:orderId/release", "release", reservations::releaseStock)
-            .requireRoles(Caller.ADMIN)
+        Endpoint.post("/api/inventory/reservations/:orderId/release", Action.RELEASE, reservations::releaseStock)
             .summary("Give an order's reserved stock back (idempotent)").body(InventorySchemas.NOTHING)
             .responds(200, "the released reservation").responds(409, "the reservation was committed"),
-        Endpoint.post("/api/inventory/reservations/:orderId/commit", "commit", reservations::commitStock)
-            .requireRoles(Caller.ADMIN)
+        Endpoint.post("/api/inventory/reservations/:orderId/commit", Action.COMMIT, reservations::commitStock)
             .summary("Turn an order's reserved stock into sold stock (idempotent)").body(InventorySchemas.NOTHING)
             .responds(200, "the committed reservation").responds(404, "no reservation for this order")
             .responds(409, "the reservation was released"));

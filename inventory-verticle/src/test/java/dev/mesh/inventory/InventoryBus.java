@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.contracts.InventoryContract;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,7 +29,7 @@ final class InventoryBus {
   }
 
   static Future<Message<JsonObject>> call(Vertx vertx, String action, JsonObject body) {
-    return vertx.eventBus().request("mesh.inventory", body,
+    return vertx.eventBus().request(InventoryContract.ADDRESS, body,
         new DeliveryOptions().addHeader(MeshService.ACTION_HEADER, action).setSendTimeout(60_000));
   }
 

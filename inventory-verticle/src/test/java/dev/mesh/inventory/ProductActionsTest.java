@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.InventoryContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -114,7 +115,7 @@ class ProductActionsTest {
   void restockAddsToAvailableAndToTheStockedTotal(Vertx vertx, VertxTestContext ctx) {
     String sku = uniqueSku();
     List<JsonObject> events = new ArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(InventoryEvents.CHANGED, msg -> events.add(msg.body()));
+    vertx.eventBus().<JsonObject>consumer(InventoryContract.Event.CHANGED.address(), msg -> events.add(msg.body()));
     createProduct(vertx, sku, 2)
         .compose(v -> call(vertx, "restock", new JsonObject().put("sku", sku).put("quantity", 5)))
         .compose(reply -> vertx.timer(200).map(reply))

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.InventoryContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -61,7 +62,7 @@ class ReservationTest {
     String b = uniqueSku();
     String orderId = uniqueOrder();
     List<JsonObject> events = new ArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(InventoryEvents.CHANGED, msg -> events.add(msg.body()));
+    vertx.eventBus().<JsonObject>consumer(InventoryContract.Event.CHANGED.address(), msg -> events.add(msg.body()));
     createProduct(vertx, a, 10).compose(v -> createProduct(vertx, b, 3))
         .compose(v -> call(vertx, "reserve", reserve(orderId, a, 4, b, 3)))
         .compose(reply -> {

@@ -1,6 +1,6 @@
 package dev.mesh.orders;
 
-import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +51,7 @@ record Order(String id, long seq, String userId, JsonArray items, Status status,
     return json;
   }
 
-  /** The event announcing this order's current state, on {@link Status#eventAddress()}. */
+  /** The event announcing this order's current state, on {@link Status#event().address()}. */
   JsonObject event(String eventId) {
     JsonObject event = toJson().put("eventId", eventId).put("orderId", id);
     event.remove("waitingFor");

@@ -4,7 +4,7 @@ import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Reply;
 import dev.mesh.common.input.Cursor;
-import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.contracts.OrdersContract.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Timer;
 import io.vertx.core.Vertx;

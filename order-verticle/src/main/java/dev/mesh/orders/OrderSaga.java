@@ -1,9 +1,9 @@
 package dev.mesh.orders;
 
-import static dev.mesh.orders.OrderStates.Status.CANCELLED;
-import static dev.mesh.orders.OrderStates.Status.CONFIRMED;
-import static dev.mesh.orders.OrderStates.Status.PENDING;
-import static dev.mesh.orders.OrderStates.Status.REJECTED;
+import static dev.mesh.contracts.OrdersContract.Status.CANCELLED;
+import static dev.mesh.contracts.OrdersContract.Status.CONFIRMED;
+import static dev.mesh.contracts.OrdersContract.Status.PENDING;
+import static dev.mesh.contracts.OrdersContract.Status.REJECTED;
 import static dev.mesh.orders.OrderStates.Stock.ASKED;
 import static dev.mesh.orders.OrderStates.Stock.COMMITTED;
 import static dev.mesh.orders.OrderStates.Stock.COMMITTING;
@@ -11,7 +11,7 @@ import static dev.mesh.orders.OrderStates.Stock.RELEASED;
 import static dev.mesh.orders.OrderStates.Stock.RESERVED;
 
 import dev.mesh.common.MeshError;
-import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.contracts.OrdersContract.Status;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

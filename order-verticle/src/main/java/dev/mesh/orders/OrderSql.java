@@ -1,8 +1,8 @@
 package dev.mesh.orders;
 
-import static dev.mesh.orders.OrderStates.Status.CANCELLED;
-import static dev.mesh.orders.OrderStates.Status.CONFIRMED;
-import static dev.mesh.orders.OrderStates.Status.PENDING;
+import static dev.mesh.contracts.OrdersContract.Status.CANCELLED;
+import static dev.mesh.contracts.OrdersContract.Status.CONFIRMED;
+import static dev.mesh.contracts.OrdersContract.Status.PENDING;
 import static dev.mesh.orders.OrderStates.Stock.ASKED;
 import static dev.mesh.orders.OrderStates.Stock.COMMITTING;
 import static dev.mesh.orders.OrderStates.Stock.RESERVED;

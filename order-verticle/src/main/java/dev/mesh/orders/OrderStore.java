@@ -3,7 +3,7 @@ package dev.mesh.orders;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.observe.MeshTracing;
 import dev.mesh.db.PgErrors;
-import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -149,7 +149,7 @@ final class OrderStore {
   private static Future<Void> writeEvent(SqlClient conn, Order order) {
     String eventId = UUID.randomUUID().toString();
     return conn.preparedQuery(OrderSql.INSERT_EVENT)
-        .execute(Tuple.of(eventId, order.status().eventAddress(), order.event(eventId), order.traceparent()))
+        .execute(Tuple.of(eventId, order.status().event().address(), order.event(eventId), order.traceparent()))
         .mapEmpty();
   }
 

@@ -2,14 +2,19 @@ package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
 import dev.mesh.common.Endpoint;
+import dev.mesh.common.ServiceClient;
 import dev.mesh.common.contract.Schemas;
+import dev.mesh.contracts.InventoryContract;
+import dev.mesh.contracts.OrdersContract;
+import dev.mesh.contracts.OrdersContract.Action;
+import dev.mesh.contracts.UsersContract;
 import dev.mesh.db.DatabaseService;
 import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * The order service on {@code mesh.orders}. The endpoint table below is the contract (docs/orders.md):
- * route, action, handler. The saga's steps are declared in {@link SagaStep} and driven by
+ * The order service ({@link OrdersContract}: its address, actions, states and events). The endpoint
+ * table below pairs each action with its route and handler (docs/orders.md). The saga's steps are declared in {@link SagaStep} and driven by
  * {@link OrderSaga}; the sweep that takes waiting and orphaned orders is {@link OrderRecovery}; every
  * statement (and how instances share the database) is in {@link OrderSql}; the event relay is
  * {@link OutboxRelay}.
@@ -36,7 +41,7 @@ public class OrderVerticle extends DatabaseService {
 
   @Override
   protected String name() {
-    return "orders";
+    return OrdersContract.SERVICE;
   }
 
   @Override
@@ -49,7 +54,8 @@ public class OrderVerticle extends DatabaseService {
           new Backoff(settings.getInt(RETRY_MIN_MS, 250), settings.getInt(RETRY_MAX_MS, 5000)));
       Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
           settings.getInt(BREAKER_RESET_MS, 5000));
-      Downstream downstream = new Downstream(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000));
+      Downstream downstream = new Downstream(
+          new ServiceClient(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)), breakers);
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);
       metrics = new OrderMetrics(vertx, db.pool());
@@ -61,26 +67,31 @@ public class OrderVerticle extends DatabaseService {
   }
 
   @Override
+  protected List<OrdersContract.Event> events() {
+    return List.of(OrdersContract.Event.values());
+  }
+
+  @Override
   protected List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/orders", "create", orders::createOrder).withHeader("Idempotency-Key", "idempotencyKey")
+        Endpoint.post("/api/orders", Action.CREATE, orders::createOrder).withHeader("Idempotency-Key", "idempotencyKey")
             .summary("Place an order: the saga checks the user, reserves the stock and confirms")
             .body(OrderSchemas.NEW_ORDER)
             .responds(201, "the finished order: CONFIRMED, REJECTED (with the reason) or CANCELLED")
             .responds(202, "the PENDING order, whose saga goes on: poll GET /api/orders/{id}")
             .responds(422, "this Idempotency-Key was used for a different order"),
-        Endpoint.get("/api/orders/:id", "get", orders::getOrder)
-            .withExpansion("user", "userId", "mesh.users", "get", "id", "user")
-            .withExpansion("products", "items[].sku", "mesh.inventory", "get", "sku", "product")
+        Endpoint.get("/api/orders/:id", Action.GET, orders::getOrder)
+            .withExpansion("user", "userId", UsersContract.Action.GET, "id", "user")
+            .withExpansion("products", "items[].sku", InventoryContract.Action.GET, "sku", "product")
             .summary("Read an order, optionally with its user and products embedded")
             .responds(200, "the order").responds(404, "no such order"),
-        Endpoint.get("/api/orders", "list", orders::listOrders)
+        Endpoint.get("/api/orders", Action.LIST, orders::listOrders)
             .summary("List orders, oldest first, optionally of one user")
             .query("userId", "only this user's orders", Schemas.uuid())
             .query("limit", "page size (default 20)", Schemas.wholeNumber(1, 100))
             .query("after", "the 'next' cursor of the previous page", Schemas.string())
             .responds(200, "{items, next}: a page of orders and the cursor of the next page (null at the end)"),
-        Endpoint.post("/api/orders/:id/cancel", "cancel", orders::cancelOrder)
+        Endpoint.post("/api/orders/:id/cancel", Action.CANCEL, orders::cancelOrder)
             .summary("Cancel a confirmed order within its cancellation window").body(OrderSchemas.NOTHING)
             .responds(200, "the CANCELLED order, its stock released").responds(404, "no such order")
             .responds(409, "the order is PENDING, REJECTED or past its cancellation window"));

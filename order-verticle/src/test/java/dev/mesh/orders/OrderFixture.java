@@ -1,6 +1,8 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
+import dev.mesh.common.ServiceClient;
+import dev.mesh.contracts.OrdersContract;
 import dev.mesh.db.Database;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Reply;
@@ -52,8 +54,8 @@ final class OrderFixture implements AutoCloseable {
         "orders"));
     await(users.start());
     await(inventory.start());
-    for (OrderStates.Status status : OrderStates.Status.values()) {
-      await(vertx.eventBus().<JsonObject>consumer(status.eventAddress(),
+    for (OrdersContract.Status status : OrdersContract.Status.values()) {
+      await(vertx.eventBus().<JsonObject>consumer(status.event().address(),
           message -> events.add(message.body().copy().put("address", message.address()))).completion());
     }
   }
@@ -64,7 +66,7 @@ final class OrderFixture implements AutoCloseable {
 
   Instance instance(OrderSaga.Timing timing, int breakerMaxFailures, long breakerResetMs) {
     Breakers breakers = new Breakers(vertx, "orders", breakerMaxFailures, breakerResetMs);
-    Downstream downstream = new Downstream(vertx, breakers, 300);
+    Downstream downstream = new Downstream(new ServiceClient(vertx, breakers, 300), breakers);
     OutboxRelay relay = new OutboxRelay(vertx, database.pool());
     OrderStore store = new OrderStore(database.pool(), relay::wake);
     OrderRecovery recovery = new OrderRecovery(vertx, store, downstream, timing);
@@ -118,7 +120,7 @@ final class OrderFixture implements AutoCloseable {
   Order awaitSettled(String id) {
     return Eventually.await(BOUND, "order " + id + " settled", () -> order(id),
         o -> o.isFinal() && o.claim() == null && !o.stock().owedBack() && o.stock() != OrderStates.Stock.COMMITTING
-            && !(o.status() == OrderStates.Status.CONFIRMED && o.stock() == OrderStates.Stock.ASKED));
+            && !(o.status() == OrdersContract.Status.CONFIRMED && o.stock() == OrderStates.Stock.ASKED));
   }
 
   /** Runs a statement against the order database, for tests that leave it in a state a crash would. */

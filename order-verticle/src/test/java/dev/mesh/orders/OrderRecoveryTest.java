@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.mesh.common.MeshService;
 import dev.mesh.orders.OrderFixture.Instance;
-import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import dev.mesh.orders.StandInInventory.Counts;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -14,7 +14,7 @@ import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.orders.OrderFixture.Instance;
-import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import dev.mesh.orders.StandInInventory.Counts;
 import dev.mesh.orders.StandInService.Mode;

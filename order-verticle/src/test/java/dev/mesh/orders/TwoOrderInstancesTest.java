@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mesh.db.Database;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.testing.Eventually;
-import dev.mesh.orders.OrderStates.Status;
+import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import dev.mesh.orders.StandInInventory.Counts;
 import dev.mesh.orders.StandInService.Mode;
@@ -65,7 +65,7 @@ class TwoOrderInstancesTest {
     await(users.start());
     await(inventory.start());
     for (Status status : Status.values()) {
-      await(vertx.eventBus().<JsonObject>consumer(status.eventAddress(), m -> events.add(m.body())).completion());
+      await(vertx.eventBus().<JsonObject>consumer(status.event().address(), m -> events.add(m.body())).completion());
     }
     JsonObject settings = new JsonObject()
         .put(Database.uriSetting("orders"), "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/postgres")

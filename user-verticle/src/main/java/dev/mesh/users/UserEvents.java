@@ -1,5 +1,6 @@
 package dev.mesh.users;
 
+import dev.mesh.contracts.UsersContract.Event;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -12,10 +13,6 @@ import java.util.UUID;
  */
 final class UserEvents {
 
-  static final String CREATED = "events.user.created";
-  static final String UPDATED = "events.user.updated";
-  static final String DELETED = "events.user.deleted";
-
   private final Vertx vertx;
 
   UserEvents(Vertx vertx) {
@@ -23,21 +20,21 @@ final class UserEvents {
   }
 
   void created(User user) {
-    publish(CREATED, user);
+    publish(Event.CREATED, user);
   }
 
   void updated(User user) {
-    publish(UPDATED, user);
+    publish(Event.UPDATED, user);
   }
 
   void deleted(User user) {
-    publish(DELETED, user);
+    publish(Event.DELETED, user);
   }
 
-  private void publish(String address, User user) {
-    JsonObject event = user.toJson()
+  private void publish(Event event, User user) {
+    JsonObject body = user.toJson()
         .put("eventId", UUID.randomUUID().toString())
         .put("occurredAt", Instant.now().toString());
-    vertx.eventBus().publish(address, event);
+    vertx.eventBus().publish(event.address(), body);
   }
 }

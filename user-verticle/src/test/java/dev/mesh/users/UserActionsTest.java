@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.UsersContract;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -189,7 +190,7 @@ class UserActionsTest {
   void updateChangesNameAndEmailAndPublishesAnEvent(Vertx vertx, VertxTestContext ctx) {
     String newEmail = uniqueEmail();
     List<JsonObject> events = new ArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(UserEvents.UPDATED, msg -> events.add(msg.body()));
+    vertx.eventBus().<JsonObject>consumer(UsersContract.Event.UPDATED.address(), msg -> events.add(msg.body()));
     call(vertx, "create", newUser(uniqueEmail(), "Old Name"))
         .compose(created -> call(vertx, "update", new JsonObject()
             .put("id", created.body().getString("id")).put("name", "New Name").put("email", newEmail))
@@ -265,7 +266,7 @@ class UserActionsTest {
   void deleteRemovesTheUserFreesTheEmailAndPublishesAnEvent(Vertx vertx, VertxTestContext ctx) {
     String email = uniqueEmail();
     List<JsonObject> events = new ArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(UserEvents.DELETED, msg -> events.add(msg.body()));
+    vertx.eventBus().<JsonObject>consumer(UsersContract.Event.DELETED.address(), msg -> events.add(msg.body()));
     call(vertx, "create", newUser(email, "Short Lived"))
         .compose(created -> {
           JsonObject id = new JsonObject().put("id", created.body().getString("id"));
@@ -292,7 +293,7 @@ class UserActionsTest {
   @Test
   void createPublishesAnEventWithItsOwnId(Vertx vertx, VertxTestContext ctx) {
     String email = uniqueEmail();
-    vertx.eventBus().<JsonObject>consumer(UserEvents.CREATED, msg -> {
+    vertx.eventBus().<JsonObject>consumer(UsersContract.Event.CREATED.address(), msg -> {
       if (email.equals(msg.body().getString("email"))) {
         ctx.verify(() -> {
           assertNotNull(UUID.fromString(msg.body().getString("eventId")));

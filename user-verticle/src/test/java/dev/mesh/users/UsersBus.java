@@ -2,6 +2,7 @@ package dev.mesh.users;
 
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.contracts.UsersContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,7 +18,7 @@ final class UsersBus {
   }
 
   static Future<Message<JsonObject>> call(Vertx vertx, String action, JsonObject body) {
-    return vertx.eventBus().request("mesh.users", body,
+    return vertx.eventBus().request(UsersContract.ADDRESS, body,
         new DeliveryOptions().addHeader(MeshService.ACTION_HEADER, action).setSendTimeout(20_000));
   }
 
