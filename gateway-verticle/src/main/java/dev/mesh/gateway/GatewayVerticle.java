@@ -6,6 +6,7 @@ import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Registry;
+import dev.mesh.common.ServiceClient;
 import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
@@ -92,7 +93,7 @@ public class GatewayVerticle extends VerticleBase {
     limits = RateLimitSettings.from(settings);
     limiter = limits.enabled() ? new ClusterRateLimiter(vertx, limits) : null;
     bridge = new Bridge(vertx, settings, registry, timeoutMs, limits.enabled()
-        ? new RateLimit(limiter, limits, RateLimitSettings.BRIDGE) : RoutingContext::next);
+        ? new RateLimit(limiter, limits, RateLimitSettings.BRIDGE) : RoutingContext::next, table::declaredEvents);
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
@@ -140,8 +141,11 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(ctx -> MeshMetrics.scrape(vertx, ctx.request()));
     router.get("/ready").handler(this::ready);
+    // a route's call is guarded by the pipeline's breaker step; an expansion's by its own service's breaker
+    ServiceClient services = new ServiceClient(vertx, breakers, timeoutMs);
     new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit,
-        new EventBusUpstream(vertx, table, breakers, timeoutMs), bridge.routeProxy()).mount(router, "/api/*");
+        new EventBusUpstream(services.unguarded().routedBy(table), services), bridge.routeProxy())
+        .mount(router, "/api/*");
     router.route("/bridge/*").subRouter(bridge.router(bodyLimit));
     new ApiDocs(table).mount(router); // /openapi.json, live from the route table, and the explorer at /docs
     browsers.mount(router); // the dashboard at /, its event-bus bridge at /eventbus

@@ -68,7 +68,7 @@ class ApiDocumentTest {
           return Future.succeededFuture(Reply.created(input));
         }).summary("Make a thing").body(THING).responds(201, "the thing").responds(409, "it exists"),
         Endpoint.get("/api/shop/things/:id", "get", input -> Future.succeededFuture(Reply.ok(input)))
-            .withExpansion("owner", "ownerId", "mesh.users", "get", "id", "owner"),
+            .withExpansion("owner", "ownerId", "users", "get", "id", "owner"),
         Endpoint.get("/api/shop/things", "list", input -> Future.succeededFuture(Reply.ok(input))).open()
             .query("limit", "page size", Schemas.wholeNumber(1, 50)),
         Endpoint.post("/api/shop/notes", "note", input -> Future.succeededFuture(Reply.ok(input)))

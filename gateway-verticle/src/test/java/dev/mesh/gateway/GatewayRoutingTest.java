@@ -153,8 +153,8 @@ class GatewayRoutingTest {
                 .put("id", input.getString("id")).put("userId", "u1")
                 .put("items", new io.vertx.core.json.JsonArray()
                     .add(new JsonObject().put("sku", "a")).add(new JsonObject().put("sku", "b"))))))
-            .withExpansion("user", "userId", "mesh.people", "get", "id", "user")
-            .withExpansion("products", "items[].sku", "mesh.goods", "get", "sku", "product"))));
+            .withExpansion("user", "userId", "people", "get", "id", "user")
+            .withExpansion("products", "items[].sku", "goods", "get", "sku", "product"))));
     eventually(() -> get("/api/shop/info"), r -> r.statusCode() == 200);
 
     HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/shop/orders"))

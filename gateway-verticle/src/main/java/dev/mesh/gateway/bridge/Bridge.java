@@ -3,6 +3,7 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.common.ServiceClient;
 import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The bridge for services in other languages, on the gateway under {@code /bridge} (contract in
@@ -45,20 +48,27 @@ public final class Bridge {
   private final TcpBridge tcp;
   private final BridgeAuth auth;
   private final Handler<RoutingContext> registrationLimit;
+  private final Supplier<List<String>> eventCatalog;
   /** The calls this bridge answers, as {@code GET /bridge} lists them: {@code [{method, path}]}. */
   private JsonArray routes = new JsonArray();
 
-  /** {@code registrationLimit} runs before each registration (the gateway's rate limit for the bridge). */
+  /**
+   * {@code registrationLimit} runs before each registration (the gateway's rate limit for the bridge);
+   * {@code declaredEvents} are the event addresses the services declare in their records, read live.
+   */
   public Bridge(Vertx vertx, MeshConfig config, Registry registry, long gatewayTimeoutMs,
-      Handler<RoutingContext> registrationLimit) {
+      Handler<RoutingContext> registrationLimit, Supplier<List<String>> declaredEvents) {
     this.vertx = vertx;
     this.registrationLimit = registrationLimit;
     this.settings = BridgeSettings.from(config, gatewayTimeoutMs);
     this.http = new BridgeHttp(vertx, settings.proxyPoolSize());
     this.deadLetters = new DeadLetters(vertx, settings.deadLetterLimit());
-    this.subscriptions = new Subscriptions(vertx, settings, new WebhookDelivery(vertx, http, deadLetters, settings));
+    this.eventCatalog = () -> Stream.concat(settings.eventCatalog().stream(), declaredEvents.get().stream())
+        .distinct().toList();
+    this.subscriptions = new Subscriptions(vertx, settings, eventCatalog,
+        new WebhookDelivery(vertx, http, deadLetters, settings));
     this.services = new ForeignServices(vertx, registry, settings, http, subscriptions);
-    this.calls = new EventBusCalls(vertx, settings);
+    this.calls = new EventBusCalls(vertx, new ServiceClient(vertx, null, settings.forwardTimeoutMs()), settings);
     this.stream = new EventStream(vertx, subscriptions, settings.streamPingMs());
     this.routeProxy = new ForeignRouteProxy(http, gatewayTimeoutMs);
     this.auth = new BridgeAuth(settings.secret(), credential -> services.callerOf(credential, settings));
@@ -162,7 +172,7 @@ public final class Bridge {
             .put("send", String.join(",", rules.regexes(AddressRules.Kind.SEND)))
             .put("publish", String.join(",", rules.regexes(AddressRules.Kind.PUBLISH)))
             .put("subscribe", String.join(",", rules.regexes(AddressRules.Kind.SUBSCRIBE))))
-        .put("eventAddresses", settings.eventCatalog())
+        .put("eventAddresses", eventCatalog.get())
         .put("routes", routes)
         .put("heartbeatIntervalMs", settings.heartbeatIntervalMs())
         .put("heartbeatTimeoutMs", settings.heartbeatTimeoutMs())

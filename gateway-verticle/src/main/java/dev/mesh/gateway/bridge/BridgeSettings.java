@@ -50,18 +50,13 @@ public record BridgeSettings(
   /** The local-development secret; README says to set BRIDGE_SECRET anywhere else. */
   public static final String DEV_SECRET = "mesh-dev-secret";
 
-  /** The event contract's addresses: what a pattern such as {@code events.order.*} is matched against. */
-  static final String CONTRACT_EVENTS = "events.user.created,events.user.updated,events.user.deleted,"
-      + "events.inventory.changed,events.order.created,events.order.confirmed,events.order.rejected,"
-      + "events.order.cancelled";
-
   public static BridgeSettings from(MeshConfig config, long gatewayTimeoutMs) {
     AddressRules rules = new AddressRules(
         config.get(ALLOW_SEND, "mesh\\..*"),
         config.get(ALLOW_PUBLISH, "events\\..*"),
         config.get(ALLOW_SUBSCRIBE, "events\\..*"),
         config.get(ALLOW_SERVE, "mesh\\..*"));
-    List<String> catalog = config.getList(EVENT_ADDRESSES, CONTRACT_EVENTS);
+    List<String> catalog = config.getList(EVENT_ADDRESSES, "");
     return new BridgeSettings(
         config.get(SECRET, DEV_SECRET),
         rules,

@@ -3,6 +3,7 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
+import dev.mesh.common.ServiceClient;
 import dev.mesh.gateway.edge.RequestBodies;
 import java.util.function.Function;
 import dev.mesh.common.Reply;
@@ -24,11 +25,13 @@ final class EventBusCalls {
   private static final long MAX_TIMEOUT_MS = 60_000;
 
   private final Vertx vertx;
+  private final ServiceClient client;
   private final AddressRules rules;
   private final long defaultTimeoutMs;
 
-  EventBusCalls(Vertx vertx, BridgeSettings settings) {
+  EventBusCalls(Vertx vertx, ServiceClient client, BridgeSettings settings) {
     this.vertx = vertx;
+    this.client = client;
     this.rules = settings.rules();
     this.defaultTimeoutMs = settings.forwardTimeoutMs();
   }
@@ -38,16 +41,16 @@ final class EventBusCalls {
     Call call = Call.read(ctx, defaultTimeoutMs);
     rules.check(AddressRules.Kind.SEND, call.address);
     checkScope(ctx, call.address, ownerOf);
-    vertx.eventBus().<Object>request(call.address, call.body, call.delivery().setSendTimeout(call.timeoutMs))
+    call.of(client).timeout(call.timeoutMs).request(call.body)
         .onSuccess(reply -> respond(ctx, reply))
-        .onFailure(failure -> ctx.fail(MeshError.from(failure)));
+        .onFailure(ctx::fail);
   }
 
   void send(RoutingContext ctx, Function<String, String> ownerOf) {
     Call call = Call.read(ctx, defaultTimeoutMs);
     rules.check(AddressRules.Kind.SEND, call.address);
     checkScope(ctx, call.address, ownerOf);
-    vertx.eventBus().send(call.address, call.body, call.delivery());
+    call.of(client).send(call.body);
     ctx.response().setStatusCode(202);
     ctx.json(new JsonObject().put("address", call.address).put("sent", true));
   }
@@ -122,15 +125,26 @@ final class EventBusCalls {
           body == null ? new JsonObject() : (JsonObject) body, timeoutMs);
     }
 
+    /** The call through the mesh's client, which drops a bridge client's look-alikes of identity headers. */
+    ServiceClient.Call of(ServiceClient client) {
+      return client.call(null, action).at(address).headers(extraHeaders());
+    }
+
+    /** Published events are not calls: they carry the client's headers and the action, nothing else. */
     DeliveryOptions delivery() {
+      DeliveryOptions options = extraHeaders();
+      if (action != null) {
+        options.addHeader(MeshService.ACTION_HEADER, action);
+      }
+      return options;
+    }
+
+    private DeliveryOptions extraHeaders() {
       DeliveryOptions options = new DeliveryOptions();
       if (headers != null) {
         // identity headers are the gateway's to set: a bridge client's look-alikes are dropped
         headers.stream().filter(h -> !Caller.HEADERS.contains(h.getKey().toLowerCase(java.util.Locale.ROOT)))
             .forEach(h -> options.addHeader(h.getKey(), String.valueOf(h.getValue())));
-      }
-      if (action != null) {
-        options.addHeader(MeshService.ACTION_HEADER, action);
       }
       return options;
     }

@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Event subscriptions of bridge clients. An address is taken as it is; a pattern ({@code *} stands for
  * one dot-separated segment, as in {@code events.order.*}) is matched against the known event addresses
- * ({@code BRIDGE_EVENT_ADDRESSES}), because the event bus has no wildcard consumers. Each address must
+ * (those the services declare in their records, and {@code BRIDGE_EVENT_ADDRESSES}), because the event
+ * bus has no wildcard consumers. Each address must
  * pass the subscribe rules. Webhook subscriptions live here until deleted or until their owner (a
  * registered foreign service) is removed; streams listen through {@link #listen}.
  */
@@ -37,14 +39,15 @@ final class Subscriptions {
 
   private final Vertx vertx;
   private final AddressRules rules;
-  private final List<String> catalog;
+  private final Supplier<List<String>> catalog;
   private final WebhookDelivery delivery;
   private final Map<String, Webhook> webhooks = new ConcurrentHashMap<>();
 
-  Subscriptions(Vertx vertx, BridgeSettings settings, WebhookDelivery delivery) {
+  /** {@code catalog}: the event addresses known now, which patterns are matched against. */
+  Subscriptions(Vertx vertx, BridgeSettings settings, Supplier<List<String>> catalog, WebhookDelivery delivery) {
     this.vertx = vertx;
     this.rules = settings.rules();
-    this.catalog = settings.eventCatalog();
+    this.catalog = catalog;
     this.delivery = delivery;
   }
 
@@ -68,10 +71,11 @@ final class Subscriptions {
         continue;
       }
       Pattern pattern = Pattern.compile(item.replace(".", "\\.").replace("*", "[^.]+"));
-      List<String> known = catalog.stream().filter(a -> pattern.matcher(a).matches()).toList();
+      List<String> events = catalog.get();
+      List<String> known = events.stream().filter(a -> pattern.matcher(a).matches()).toList();
       if (known.isEmpty()) {
         throw MeshError.badRequest("the pattern '" + item + "' matches no known event address"
-            + " (see BRIDGE_EVENT_ADDRESSES); known: " + catalog);
+            + " (those the services declare, and BRIDGE_EVENT_ADDRESSES); known: " + events);
       }
       known.forEach(a -> rules.check(AddressRules.Kind.SUBSCRIBE, a));
       addresses.addAll(known);

@@ -1,23 +1,17 @@
 package dev.mesh.gateway.routing;
 
-import dev.mesh.common.Breakers;
 import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
-import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.common.ServiceClient;
 import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Java service of the mesh: the request becomes the action's input (JSON body plus path and query
@@ -26,21 +20,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventBusUpstream implements Upstream {
 
-  /** How long a request that reached no handler is sent again while the registry lists instances. */
-  private static final long NO_HANDLER_WINDOW_MS = 3_000;
-  private static final long NO_HANDLER_BACKOFF_MS = 50;
-  private static final long NO_HANDLER_MAX_BACKOFF_MS = 250;
-
-  private final Vertx vertx;
-  private final RouteTable table;
-  private final long timeoutMs;
+  private final ServiceClient client;
   private final Expander expander;
 
-  public EventBusUpstream(Vertx vertx, RouteTable table, Breakers breakers, long timeoutMs) {
-    this.vertx = vertx;
-    this.table = table;
-    this.timeoutMs = timeoutMs;
-    this.expander = new Expander(vertx, breakers, timeoutMs);
+  /** {@code client} calls the route's service (guarded by the route's own breaker), {@code guarded} the expansions. */
+  public EventBusUpstream(ServiceClient client, ServiceClient guarded) {
+    this.client = client;
+    this.expander = new Expander(guarded);
   }
 
   @Override
@@ -55,10 +41,7 @@ public final class EventBusUpstream implements Upstream {
     } catch (MeshError e) {
       return Future.failedFuture(e);
     }
-    DeliveryOptions delivery = caller.addTo(new DeliveryOptions()
-        .addHeader(MeshService.ACTION_HEADER, route.action())
-        .setSendTimeout(timeoutMs));
-    return request(route.service(), route.address(), input, delivery, 1).compose(reply -> {
+    return client.call(route.service(), route.action()).at(route.address()).as(caller).request(input).compose(reply -> {
       if (expansions.isEmpty() || !(reply.body() instanceof JsonObject body)) {
         respond(ctx, reply);
         return Future.succeededFuture();
@@ -68,37 +51,6 @@ public final class EventBusUpstream implements Upstream {
         respond(ctx, reply);
         return Future.succeededFuture();
       });
-    });
-  }
-
-  /**
-   * The request, to one instance the registry lists as serving (its own address, round-robin; the
-   * service's shared address for an instance that names none). An instance that stops unpublishes its
-   * record and goes on serving a while, so this gateway stops choosing it before it leaves its address
-   * (see MeshService#stop). Sent again, to the next instance, when it reached no handler while the
-   * registry still lists instances: a new instance's record can reach this gateway before its
-   * subscription does (both travel the cluster on their own), and an instance may have left before this
-   * gateway saw its record go. No handler ran, so sending again is safe for any action; it stops after
-   * {@value #NO_HANDLER_WINDOW_MS} ms, within the request's timeout.
-   */
-  private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
-      int attempt) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-        Math.min(NO_HANDLER_WINDOW_MS, timeoutMs / 2));
-    return request(service, address, input, delivery, attempt, deadline);
-  }
-
-  private Future<Message<Object>> request(String service, String address, JsonObject input, DeliveryOptions delivery,
-      int attempt, long deadline) {
-    String instance = table.instanceAddress(service);
-    return vertx.eventBus().<Object>request(instance == null ? address : instance, input, delivery).recover(failure -> {
-      boolean noHandler = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
-      long backoff = Math.min(NO_HANDLER_BACKOFF_MS * attempt, NO_HANDLER_MAX_BACKOFF_MS);
-      boolean inWindow = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) < deadline;
-      if (!noHandler || !inWindow || table.instances(service) == 0) {
-        return Future.failedFuture(failure);
-      }
-      return vertx.timer(backoff).compose(t -> request(service, address, input, delivery, attempt + 1, deadline));
     });
   }
 

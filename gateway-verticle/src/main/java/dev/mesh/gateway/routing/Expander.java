@@ -1,13 +1,9 @@
 package dev.mesh.gateway.routing;
 
-import dev.mesh.common.Breakers;
 import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
-import dev.mesh.common.MeshService;
+import dev.mesh.common.ServiceClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -27,14 +23,10 @@ final class Expander {
   static final String QUERY = "expand";
   private static final String EACH = "[].";
 
-  private final Vertx vertx;
-  private final Breakers breakers;
-  private final long timeoutMs;
+  private final ServiceClient client;
 
-  Expander(Vertx vertx, Breakers breakers, long timeoutMs) {
-    this.vertx = vertx;
-    this.breakers = breakers;
-    this.timeoutMs = timeoutMs;
+  Expander(ServiceClient client) {
+    this.client = client;
   }
 
   /** The declared expansions the client asked for, in the order declared; a 400 for an unknown name. */
@@ -94,14 +86,8 @@ final class Expander {
 
   /** Fetched as the caller: a part the caller may not see is embedded as its error. */
   private Future<JsonObject> fetch(JsonObject expansion, Object value, Caller caller) {
-    String address = expansion.getString("address");
-    String service = address.startsWith("mesh.") ? address.substring("mesh.".length()) : address;
-    DeliveryOptions delivery = caller.addTo(new DeliveryOptions()
-        .addHeader(MeshService.ACTION_HEADER, expansion.getString("action"))
-        .setSendTimeout(timeoutMs));
     JsonObject request = new JsonObject().put(expansion.getString("param"), value);
-    return breakers.<Message<Object>>execute(service, () -> vertx.eventBus().request(address, request, delivery))
-        .map(message -> message.body() instanceof JsonObject json ? json : new JsonObject())
+    return client.call(expansion.getString("service"), expansion.getString("action")).as(caller).json(request)
         .recover(failure -> Future.succeededFuture(new JsonObject()
             .put("unavailable", true)
             .put("error", MeshError.from(failure).toJson())));

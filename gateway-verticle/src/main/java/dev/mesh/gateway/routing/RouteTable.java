@@ -1,6 +1,7 @@
 package dev.mesh.gateway.routing;
 
 import dev.mesh.common.Registry;
+import dev.mesh.common.ServiceClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Rebuilt from the records whenever they change. A service whose last instance went away keeps its
  * routes with zero instances, so its callers get a fast 503 instead of a 404 or a timeout.
  */
-public final class RouteTable {
+public final class RouteTable implements ServiceClient.Instances {
 
   /**
    * A matched request: the route, the path parameters taken from the URL, and for a foreign service
@@ -37,6 +38,9 @@ public final class RouteTable {
   private volatile Map<String, List<String>> instanceAddresses = Map.of();
   private final AtomicInteger nextInstance = new AtomicInteger();
   private final Map<String, List<ServiceRoute>> routesByService = new HashMap<>();
+  // the events each service declares, kept while it is away, as its routes are
+  private final Map<String, Set<String>> eventsByService = new HashMap<>();
+  private volatile List<String> events = List.of();
 
   public RouteTable(Set<String> requiredServices) {
     Map<String, Integer> initial = new TreeMap<>();
@@ -50,6 +54,7 @@ public final class RouteTable {
     Map<String, Set<ServiceRoute>> fresh = new HashMap<>();
     Map<String, List<String>> freshEndpoints = new HashMap<>();
     Map<String, List<String>> freshInstances = new HashMap<>();
+    Map<String, Set<String>> freshEvents = new HashMap<>();
     for (Record record : records) {
       if (!Registry.TYPE.equals(record.getType())) {
         continue;
@@ -65,6 +70,12 @@ public final class RouteTable {
           : record.getLocation().getString(Registry.INSTANCE_ADDRESS);
       if (instanceAddress != null) {
         freshInstances.computeIfAbsent(service, s -> new ArrayList<>()).add(instanceAddress);
+      }
+      JsonArray published = record.getMetadata() == null ? null : record.getMetadata().getJsonArray(Registry.EVENTS);
+      if (published != null) {
+        Set<String> serviceEvents = freshEvents.computeIfAbsent(service, s -> new LinkedHashSet<>());
+        published.stream().filter(e -> e instanceof JsonObject json && json.getValue("address") instanceof String)
+            .forEach(e -> serviceEvents.add(((JsonObject) e).getString("address")));
       }
       JsonArray declared = record.getMetadata() == null ? null : record.getMetadata().getJsonArray(Registry.ROUTES);
       Set<ServiceRoute> serviceRoutes = fresh.computeIfAbsent(service, s -> new LinkedHashSet<>());
@@ -82,6 +93,8 @@ public final class RouteTable {
       }
     }
     fresh.forEach((service, serviceRoutes) -> routesByService.put(service, List.copyOf(serviceRoutes)));
+    eventsByService.putAll(freshEvents);
+    events = eventsByService.values().stream().flatMap(Set::stream).distinct().sorted().toList();
     List<ServiceRoute> all = new ArrayList<>();
     routesByService.values().forEach(all::addAll);
     all.sort(Comparator.comparingInt(ServiceRoute::specificity).reversed());
@@ -89,6 +102,11 @@ public final class RouteTable {
     instances = Map.copyOf(counts);
     endpoints = Map.copyOf(freshEndpoints);
     instanceAddresses = Map.copyOf(freshInstances);
+  }
+
+  /** Every event address a service declares in its record (of services seen since this gateway started). */
+  public List<String> declaredEvents() {
+    return events;
   }
 
   /** Every route of a service that has an instance now, most specific first: what the mesh offers. */
@@ -110,6 +128,7 @@ public final class RouteTable {
    * The event-bus address of one instance of a Java service, round-robin over the instances the registry
    * lists as serving; null when none names one (then the service's shared address is the way).
    */
+  @Override
   public String instanceAddress(String service) {
     List<String> addresses = instanceAddresses.get(service);
     if (addresses == null || addresses.isEmpty()) {
@@ -138,6 +157,7 @@ public final class RouteTable {
     return null;
   }
 
+  @Override
   public int instances(String service) {
     return instances.getOrDefault(service, 0);
   }

@@ -429,18 +429,18 @@ class BridgeHttpTest {
 
   @Test
   void anEventStreamPushesEventsToAnyHttpClient() throws Exception {
-    try (Stream<String> sse = openStream("/bridge/events?address=events.order.*")) {
+    try (Stream<String> sse = openStream("/bridge/events?address=events.echo.*")) {
       Iterator<String> lines = sse.iterator();
       String first = lines.next();
       assertTrue(first.startsWith(": {\"subscribed\""), first);
-      assertTrue(first.contains("events.order.confirmed") && first.contains("events.order.cancelled"),
-          "a pattern covers the known event addresses: " + first);
-      mesh.serviceNode.eventBus().publish("events.order.confirmed", new JsonObject().put("eventId", "s-1"));
+      assertTrue(first.contains("events.echo.said") && first.contains("events.echo.forgot"),
+          "a pattern covers the event addresses the services declare: " + first);
+      mesh.serviceNode.eventBus().publish("events.echo.said", new JsonObject().put("eventId", "s-1"));
       String event = nextNonBlank(lines);
       while (!event.startsWith("event:")) {
         event = nextNonBlank(lines);
       }
-      assertEquals("event: events.order.confirmed", event);
+      assertEquals("event: events.echo.said", event);
       String data = lines.next();
       assertTrue(data.startsWith("data: "), data);
       assertEquals("s-1", new JsonObject(data.substring(6)).getJsonObject("body").getString("eventId"));

@@ -4,11 +4,40 @@ import dev.mesh.common.Endpoint;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
+import dev.mesh.common.contract.EventContract;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** A Java service of the mesh for foreign services to call: {@code mesh.echo}, actions echo and missing. */
+/**
+ * A Java service of the mesh for foreign services to call: {@code mesh.echo}, actions echo and missing;
+ * it declares two events, which the bridge's subscription patterns learn from its record.
+ */
 final class EchoService extends MeshService {
+
+  enum Event implements EventContract {
+    SAID("events.echo.said"), FORGOT("events.echo.forgot");
+
+    private final String address;
+
+    Event(String address) {
+      this.address = address;
+    }
+
+    @Override
+    public String address() {
+      return address;
+    }
+
+    @Override
+    public boolean browserSafe() {
+      return true;
+    }
+  }
+
+  @Override
+  protected List<Event> events() {
+    return List.of(Event.values());
+  }
 
   @Override
   protected String name() {

@@ -8,6 +8,7 @@ import dev.mesh.common.Breakers;
 import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
+import dev.mesh.common.ServiceClient;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExpanderTest {
 
-  private static final JsonObject USER = expansion("user", "userId", "mesh.users", "get", "id", "user");
-  private static final JsonObject PRODUCTS = expansion("products", "items[].sku", "mesh.inventory", "get", "sku",
+  private static final JsonObject USER = expansion("user", "userId", "users", "get", "id", "user");
+  private static final JsonObject PRODUCTS = expansion("products", "items[].sku", "inventory", "get", "sku",
       "product");
   private static final ServiceRoute ORDER_ROUTE = new ServiceRoute("orders", "mesh.orders", "GET", "/api/orders/:id",
       "get", new JsonObject().put("expand", new JsonArray().add(USER).add(PRODUCTS)));
@@ -40,9 +41,9 @@ class ExpanderTest {
   private static final Caller CUSTOMER = Caller.of("u-1", List.of("customer"), List.of());
   private static final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
 
-  private static JsonObject expansion(String name, String field, String address, String action, String param,
+  private static JsonObject expansion(String name, String field, String service, String action, String param,
       String into) {
-    return new JsonObject().put("name", name).put("field", field).put("address", address).put("action", action)
+    return new JsonObject().put("name", name).put("field", field).put("service", service).put("action", action)
         .put("param", param).put("into", into);
   }
 
@@ -50,7 +51,7 @@ class ExpanderTest {
   static void standInServices() {
     vertx = Vertx.vertx();
     // a send timeout no loaded machine reaches: these tests are about what is embedded, not about time
-    expander = new Expander(vertx, new Breakers(vertx, "test", 5, 30_000), 30_000);
+    expander = new Expander(new ServiceClient(vertx, new Breakers(vertx, "test", 5, 30_000), 30_000));
     TestCluster.await(vertx.eventBus().<JsonObject>consumer("mesh.users", message -> {
       asked.computeIfAbsent("mesh.users", a -> new AtomicInteger()).incrementAndGet();
       if (!"get".equals(message.headers().get(MeshService.ACTION_HEADER))) {
@@ -124,7 +125,7 @@ class ExpanderTest {
 
   @Test
   void aServiceWithNoConsumerIsUnavailableNotAFailureOfTheWholeAnswer() {
-    JsonObject gone = expansion("shipment", "shipmentId", "mesh.shipping", "get", "id", "shipment");
+    JsonObject gone = expansion("shipment", "shipmentId", "shipping", "get", "id", "shipment");
     JsonObject expanded = TestCluster.await(expander.expand(new JsonObject().put("shipmentId", "s-1"), List.of(gone),
         CUSTOMER));
     JsonObject shipment = expanded.getJsonObject("shipment");

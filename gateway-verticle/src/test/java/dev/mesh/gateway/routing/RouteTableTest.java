@@ -50,6 +50,24 @@ class RouteTableTest {
   }
 
   @Test
+  void theEventsServicesDeclareAreKnownLiveAndOutlastTheirInstances() {
+    RouteTable table = new RouteTable(Set.of());
+    assertEquals(List.of(), table.declaredEvents(), "the gateway knows no event of its own");
+    Record shop = service("shop", "s-1");
+    shop.getMetadata().put(Registry.EVENTS, new JsonArray()
+        .add(new JsonObject().put("address", "events.sale.made").put("browserSafe", true))
+        .add(new JsonObject().put("address", "events.cart.left").put("browserSafe", false))
+        .add(new JsonObject().put("browserSafe", true)));
+    table.update(List.of(shop));
+    assertEquals(List.of("events.cart.left", "events.sale.made"), table.declaredEvents(),
+        "each declared address once, an entry without an address skipped");
+
+    table.update(List.of());
+    assertEquals(List.of("events.cart.left", "events.sale.made"), table.declaredEvents(),
+        "a service that is away still publishes the same events when it is back");
+  }
+
+  @Test
   void literalSegmentsOutrankParametersWhateverTheOrderOfDeclaration() {
     RouteTable table = new RouteTable(Set.of());
     table.update(List.of(service("users", "u-1", route("GET", "/api/users/:id", "get"),
