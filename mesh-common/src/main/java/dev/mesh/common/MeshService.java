@@ -2,31 +2,28 @@ package dev.mesh.common;
 
 import dev.mesh.common.contract.EventContract;
 import dev.mesh.common.contract.ServiceAddress;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.common.observe.ActionMetrics;
 import dev.mesh.common.observe.MeshMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.Promise;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.Status;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A service of the mesh: one event-bus address {@code mesh.<name>}, actions picked by the {@code action}
- * header, and a registry record naming the routes the gateway should expose. Subclasses list their
- * {@link #endpoints()}; this class answers {@code info}, maps failures to the error model and
- * unpublishes on stop.
+ * header, and a registry record naming the routes the gateway should expose and the events it publishes.
+ * Subclasses list their {@link #endpoints()}; every message reaches them through one {@link Dispatcher},
+ * which verifies the sender's signed identity and the action's policy. This class answers {@code info}
+ * and unpublishes on stop.
  *
  * <p>An instance serves only while it can: every {@code MESH_HEALTH_CHECK_MS} it runs {@link #checkHealth()}
  * (its database, for a service that has one). When that fails it stops consuming its shared address (the
@@ -48,7 +45,6 @@ public abstract class MeshService extends VerticleBase {
   public static final String HEALTH_CHECK_MS = "MESH_HEALTH_CHECK_MS";
   /** Local shared map: service name to "UP" or the reason it cannot serve; read by the node's /health. */
   public static final String HEALTH_MAP = "mesh.health";
-  private static final long DRAIN_BOUND_MS = 10_000;
   /** How long a stopping instance goes on serving after unpublishing its record (routers learn late). */
   public static final String LEAVE_GRACE_MS = "MESH_LEAVE_GRACE_MS";
 
@@ -57,7 +53,6 @@ public abstract class MeshService extends VerticleBase {
   protected MeshConfig settings;
   protected Registry registry;
   protected final String instanceId = UUID.randomUUID().toString();
-  private final Map<String, Endpoint> actions = new LinkedHashMap<>();
   private MessageConsumer<Object> consumer;
   private MessageConsumer<Object> instanceConsumer;
   /** The registration of our record, as {@link Registry#publish} answered it: the handle to mark it by. */
@@ -66,9 +61,8 @@ public abstract class MeshService extends VerticleBase {
   private boolean checking;
   private boolean stopping;
   private long healthTimer = -1;
-  private int inFlight;
-  private Promise<Void> drained;
-  private ActionMetrics metrics;
+  private Dispatcher dispatcher;
+  private List<Endpoint> routes = List.of();
 
   /** The service name: {@code users}, {@code inventory}, {@code orders}. */
   protected abstract String name();
@@ -119,14 +113,15 @@ public abstract class MeshService extends VerticleBase {
   public Future<?> start() {
     settings = MeshConfig.of(config());
     registry = Registry.create(vertx, settings);
-    metrics = new ActionMetrics(MeshMetrics.registry(vertx), name());
     return prepare().compose(v -> {
       List<Endpoint> all = new ArrayList<>(endpoints());
       all.add(Endpoint.get("/api/" + name() + "/info", "info", this::info)
           .summary("Which instance answered: service, instance id, node id and version")
           .responds(200, "the answering instance"));
-      all.forEach(e -> actions.put(e.action(), e));
-      instanceConsumer = vertx.eventBus().consumer(instanceAddress(), this::dispatch);
+      routes = all;
+      dispatcher = new Dispatcher(vertx, name(), all, Identities.of(vertx, settings),
+          new ActionMetrics(MeshMetrics.registry(vertx), name()), this::explain);
+      instanceConsumer = vertx.eventBus().consumer(instanceAddress(), dispatcher::dispatch);
       return Future.all(consume(), instanceConsumer.completion());
     }).compose(v -> registry.publish(newRecord()))
         .onSuccess(published -> {
@@ -149,7 +144,7 @@ public abstract class MeshService extends VerticleBase {
         .eventually(() -> vertx.timer(settings.getInt(LEAVE_GRACE_MS, 1500)).mapEmpty())
         .eventually(() -> unregister(consumer))
         .eventually(() -> unregister(instanceConsumer))
-        .eventually(this::drain)
+        .eventually(() -> dispatcher.drain())
         .eventually(this::cleanup)
         .eventually(() -> {
           registry.close();
@@ -163,13 +158,13 @@ public abstract class MeshService extends VerticleBase {
 
   // in a cluster the subscription is only visible to others once its completion is done
   private Future<Void> consume() {
-    consumer = vertx.eventBus().consumer(address(), this::dispatch);
+    consumer = vertx.eventBus().consumer(address(), dispatcher::dispatch);
     return consumer.completion();
   }
 
   private Record newRecord() {
     JsonArray routes = new JsonArray();
-    actions.values().stream().filter(Endpoint::routed).map(Endpoint::routeJson).forEach(routes::add);
+    this.routes.stream().filter(Endpoint::routed).map(Endpoint::routeJson).forEach(routes::add);
     Record fresh = registry.newRecord(name(), address(), instanceId, version());
     fresh.getLocation().put(Registry.INSTANCE_ADDRESS, instanceAddress());
     fresh.getMetadata().put(Registry.ROUTES, routes);
@@ -222,83 +217,11 @@ public abstract class MeshService extends VerticleBase {
     vertx.sharedData().<String, String>getLocalMap(HEALTH_MAP).put(name(), state);
   }
 
-  /** Waits (bounded) for the requests this instance took before it stopped consuming. */
-  private Future<Void> drain() {
-    if (inFlight == 0) {
-      return Future.succeededFuture();
-    }
-    drained = Promise.promise();
-    long timer = vertx.setTimer(DRAIN_BOUND_MS, id -> drained.tryComplete());
-    return drained.future().onComplete(done -> vertx.cancelTimer(timer));
-  }
-
-  private void finished() {
-    if (--inFlight == 0 && drained != null) {
-      drained.tryComplete();
-    }
-  }
-
   private Future<Reply> info(JsonObject request) {
     return Future.succeededFuture(Reply.ok(new JsonObject()
         .put("service", name())
         .put("instance", instanceId)
         .put("node", Cluster.nodeId(vertx))
         .put("version", version())));
-  }
-
-  private void dispatch(Message<Object> message) {
-    long start = System.nanoTime();
-    String action = message.headers().get(ACTION_HEADER);
-    Endpoint endpoint = action == null ? null : actions.get(action);
-    if (endpoint == null) {
-      metrics.record("unknown", 400, start); // never the sender's word as a label: it is unbounded
-      message.fail(400, MeshError.badRequest("unknown action '" + action + "' on " + address()
-          + "; known: " + actions.keySet()).toJson().encode());
-      return;
-    }
-    Object body = message.body();
-    if (body != null && !(body instanceof JsonObject)) {
-      metrics.record(action, 400, start);
-      message.fail(400, MeshError.badRequest("the message body must be a JSON object").toJson().encode());
-      return;
-    }
-    JsonObject request = body == null ? new JsonObject() : (JsonObject) body;
-    // the caller comes from the headers the gateway set, never from what a body says
-    Caller caller = Caller.fromHeaders(message.headers());
-    request.remove(Caller.FIELD);
-    if (!caller.internal()) {
-      request.put(Caller.FIELD, caller.toJson());
-    }
-    Future<Reply> answer;
-    inFlight++;
-    try {
-      answer = endpoint.handler().apply(request);
-    } catch (RuntimeException e) {
-      answer = Future.failedFuture(e);
-    }
-    answer.onComplete(result -> {
-      finished();
-      if (result.succeeded()) {
-        Reply reply = result.result();
-        metrics.record(action, reply.status(), start);
-        message.reply(reply.body(), new DeliveryOptions().addHeader(Reply.STATUS_HEADER, String.valueOf(reply.status())));
-      } else {
-        MeshError error = asMeshError(action, result.cause());
-        metrics.record(action, error.status(), start);
-        message.fail(error.status(), error.toJson().encode());
-      }
-    });
-  }
-
-  private MeshError asMeshError(String action, Throwable failure) {
-    Throwable cause = explain(failure); // e.g. a database that is down is a 503, not a defect
-    if (cause instanceof MeshError error) {
-      return error;
-    }
-    if (cause instanceof io.vertx.core.eventbus.ReplyException) {
-      return MeshError.from(cause); // a downstream call failed: keep its meaning
-    }
-    log.error("{} {} failed", name(), action, cause);
-    return MeshError.internal(name() + " could not complete '" + action + "'");
   }
 }

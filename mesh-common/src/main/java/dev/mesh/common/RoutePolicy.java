@@ -15,20 +15,28 @@ import java.util.Set;
  * with an optional {@code "limit": "<class>"}: the gateway's rate-limit class (default: {@code read} for
  * GET, {@code write} otherwise; the limits per class are the gateway's settings).
  */
-public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes, String limit) {
+public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes, String limit, Set<String> services) {
 
   public static final String KEY = "auth";
 
-  public static final RoutePolicy OPEN = new RoutePolicy(true, Set.of(), Set.of(), null);
-  public static final RoutePolicy AUTHENTICATED = new RoutePolicy(false, Set.of(), Set.of(), null);
+  public static final RoutePolicy OPEN = new RoutePolicy(true, Set.of(), Set.of(), null, Set.of());
+  public static final RoutePolicy AUTHENTICATED = new RoutePolicy(false, Set.of(), Set.of(), null, Set.of());
 
   public static RoutePolicy roles(String... roles) {
-    return new RoutePolicy(false, Set.of(roles), Set.of(), null);
+    return new RoutePolicy(false, Set.of(roles), Set.of(), null, Set.of());
   }
 
   /** The same rules under the rate-limit class {@code limitClass}. */
   public RoutePolicy limitedAs(String limitClass) {
-    return new RoutePolicy(open, roles, scopes, limitClass);
+    return new RoutePolicy(open, roles, scopes, limitClass, services);
+  }
+
+  /**
+   * The same rules, and the services named here may also call as themselves (the order saga reserving
+   * stock): an explicit grant in the callee's contract, never implied by being inside the mesh.
+   */
+  public RoutePolicy orServices(String... names) {
+    return new RoutePolicy(open, roles, scopes, limit, Set.of(names));
   }
 
   /** The policy a route's metadata declares; {@link #AUTHENTICATED} when it declares none or cannot be read. */
@@ -41,7 +49,18 @@ public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes, S
     if (Boolean.TRUE.equals(json.getValue("public"))) {
       return OPEN.limitedAs(limit);
     }
-    return new RoutePolicy(false, strings(json.getValue("roles")), strings(json.getValue("scopes")), limit);
+    return new RoutePolicy(false, strings(json.getValue("roles")), strings(json.getValue("scopes")), limit,
+        strings(json.getValue("services")));
+  }
+
+  /** Null when the caller may call; otherwise the refusal: 401 for a caller nobody vouches for, else 403. */
+  public MeshError check(Caller caller) {
+    String refusal = refusal(caller);
+    if (refusal == null) {
+      return null;
+    }
+    return caller.authenticated() || caller.service() != null ? MeshError.forbidden(refusal)
+        : MeshError.unauthorized(refusal);
   }
 
   /** Null when the caller may call; otherwise why not (the gateway answers 401 or 403). */
@@ -49,7 +68,11 @@ public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes, S
     if (open) {
       return null;
     }
-    if (!caller.authenticated()) {
+    if (caller.service() != null && services.contains(caller.service())) {
+      return null;
+    }
+    // a user with a token, or a foreign service the operator granted roles (it acts for no user)
+    if (!caller.authenticated() && caller.roles().isEmpty()) {
       return "this route needs a bearer token";
     }
     if (caller.roles().contains(Caller.ADMIN)) {
@@ -71,6 +94,9 @@ public record RoutePolicy(boolean open, Set<String> roles, Set<String> scopes, S
   public JsonObject toJson() {
     JsonObject json = open ? new JsonObject().put("public", true)
         : new JsonObject().put("roles", new JsonArray(List.copyOf(roles))).put("scopes", new JsonArray(List.copyOf(scopes)));
+    if (!services.isEmpty()) {
+      json.put("services", new JsonArray(services.stream().sorted().toList()));
+    }
     return limit == null ? json : json.put("limit", limit);
   }
 

@@ -2,6 +2,7 @@ package dev.mesh.common;
 
 import dev.mesh.common.contract.ActionContract;
 import dev.mesh.common.contract.ServiceAddress;
+import dev.mesh.common.identity.Identities;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one way out to a service of the mesh: the gateway's routes and expansions, the bridges and the
  * order saga all call through here. A call names the service and the action, carries the caller's
- * identity (the only place it is attached), has a deadline, goes through the service's breaker when this
+ * identity, signed for the service it goes to ({@link Identities}: the only place it is attached), has a
+ * deadline, goes through the service's breaker when this
  * client has breakers, and fails with a {@link MeshError} (a service's answer keeps its status; no
  * handler is a 503, a timeout a 504), or with the breaker's {@link OpenCircuitException} when an open
  * breaker refused it without trying.
@@ -41,17 +43,25 @@ public final class ServiceClient {
   private static final long NO_HANDLER_MAX_BACKOFF_MS = 250;
 
   private final Vertx vertx;
+  private final Identities identities;
+  private final String self;
   private final Breakers breakers;
   private final long timeoutMs;
   private final Instances instances;
 
-  /** A client whose calls go through {@code breakers} (null: none) with a deadline of {@code timeoutMs}. */
-  public ServiceClient(Vertx vertx, Breakers breakers, long timeoutMs) {
-    this(vertx, breakers, timeoutMs, null);
+  /**
+   * A client of the service {@code self} (the name its calls are signed as sending through), whose calls
+   * go through {@code breakers} (null: none) with a deadline of {@code timeoutMs}.
+   */
+  public ServiceClient(Vertx vertx, Identities identities, String self, Breakers breakers, long timeoutMs) {
+    this(vertx, identities, self, breakers, timeoutMs, null);
   }
 
-  private ServiceClient(Vertx vertx, Breakers breakers, long timeoutMs, Instances instances) {
+  private ServiceClient(Vertx vertx, Identities identities, String self, Breakers breakers, long timeoutMs,
+      Instances instances) {
     this.vertx = vertx;
+    this.identities = identities;
+    this.self = self;
     this.breakers = breakers;
     this.timeoutMs = timeoutMs;
     this.instances = instances;
@@ -59,12 +69,17 @@ public final class ServiceClient {
 
   /** The same client, sending to the instances {@code instances} picks. */
   public ServiceClient routedBy(Instances instances) {
-    return new ServiceClient(vertx, breakers, timeoutMs, instances);
+    return new ServiceClient(vertx, identities, self, breakers, timeoutMs, instances);
   }
 
   /** The same client without breakers, for a caller that guards a larger step with its own. */
   public ServiceClient unguarded() {
-    return new ServiceClient(vertx, null, timeoutMs, instances);
+    return new ServiceClient(vertx, identities, self, null, timeoutMs, instances);
+  }
+
+  /** The same client, signing its calls as sent by {@code name} (the bridge, for each foreign service). */
+  public ServiceClient sentBy(String name) {
+    return new ServiceClient(vertx, identities, name, breakers, timeoutMs, instances);
   }
 
   /** A call of {@code action}, as this JVM unless {@link Call#as} says for whom. */
@@ -83,7 +98,7 @@ public final class ServiceClient {
     private final String service;
     private final String action;
     private String address;
-    private Caller caller = Caller.INTERNAL;
+    private Caller caller;
     private long deadlineMs = timeoutMs;
     private DeliveryOptions headers;
 
@@ -92,7 +107,7 @@ public final class ServiceClient {
       this.action = action;
     }
 
-    /** The end user the call acts for. */
+    /** The end user the call acts for; without one the sending service acts as itself. */
     public Call as(Caller caller) {
       this.caller = caller;
       return this;
@@ -162,6 +177,11 @@ public final class ServiceClient {
       return address != null ? address : ServiceAddress.of(service);
     }
 
+    // the service the identity is for: the one named, or the one whose address was given
+    private String audience() {
+      return service != null ? service : ServiceAddress.serviceOf(address);
+    }
+
     private DeliveryOptions delivery() {
       DeliveryOptions delivery = new DeliveryOptions();
       if (headers != null && headers.getHeaders() != null) {
@@ -174,7 +194,8 @@ public final class ServiceClient {
       if (action != null) {
         delivery.addHeader(MeshService.ACTION_HEADER, action);
       }
-      return caller.addTo(delivery);
+      Caller sender = caller == null ? Caller.service(self) : caller.actingThrough(self);
+      return delivery.addHeader(Identities.HEADER, identities.sign(sender, audience()));
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.mesh.common.ClusterConfig;
 import dev.mesh.common.LocalKeys;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
+import dev.mesh.common.identity.IdentityKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,8 @@ public final class TestCluster {
 
   /** The gateway's setting GATEWAY_JWT_KEY_DIR. */
   public static final String KEY_DIR = "GATEWAY_JWT_KEY_DIR";
+  /** The gateway's setting BRIDGE_SECRET: each test cluster has its own, as every mesh does. */
+  public static final String BRIDGE_SECRET = "BRIDGE_SECRET";
 
   private final JsonObject settings;
   private Tokens tokens;
@@ -37,11 +40,16 @@ public final class TestCluster {
     // (the file first: deleteOnExit runs in the reverse order of registration)
     keyDir.toFile().deleteOnExit();
     keyDir.resolve(LocalKeys.PRIVATE_FILE).toFile().deleteOnExit();
+    // the key every JVM of this cluster signs the identity on its messages with, made by the first to start
+    Path identityKey = Path.of(System.getProperty("java.io.tmpdir"), "mesh-identity-" + name + ".key");
+    identityKey.toFile().deleteOnExit();
     return new TestCluster(new JsonObject()
         .put(ClusterConfig.NAME, name)
         .put(ClusterConfig.HOST, "127.0.0.1")
         .put(ClusterConfig.PORT, basePort())
-        .put(KEY_DIR, keyDir.toString()));
+        .put(KEY_DIR, keyDir.toString())
+        .put(IdentityKeys.KEY_FILE, identityKey.toString())
+        .put(BRIDGE_SECRET, "bridge-" + UUID.randomUUID()));
   }
 
   /**
@@ -67,6 +75,11 @@ public final class TestCluster {
   /** The settings every node and child process of this cluster shares (names are env var names). */
   public JsonObject settings() {
     return settings.copy();
+  }
+
+  /** The bridge's bootstrap secret for this cluster's gateways, as the header {@code Authorization} carries it. */
+  public String bridgeAuthorization() {
+    return "Bearer " + settings.getString(BRIDGE_SECRET);
   }
 
   public Vertx join() {

@@ -1,0 +1,66 @@
+package dev.mesh.common.identity;
+
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.SecretFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The secret every JVM of the mesh signs and checks the identity on its messages with (HMAC, HS256).
+ * Given by setting ({@code MESH_IDENTITY_KEY_FILE}, e.g. a mounted Kubernetes Secret), or made at first
+ * start under the data directory, where every JVM of one machine finds it. Rotation without downtime:
+ * give the new key as {@code MESH_IDENTITY_KEY_FILE} and the old one as
+ * {@code MESH_IDENTITY_PREVIOUS_KEY_FILE}; messages signed with either are accepted until the old one
+ * is taken away, and every JVM signs with the new one once restarted.
+ */
+public record IdentityKeys(Key current, List<Key> accepted) {
+
+  public static final String KEY_FILE = "MESH_IDENTITY_KEY_FILE";
+  public static final String PREVIOUS_KEY_FILE = "MESH_IDENTITY_PREVIOUS_KEY_FILE";
+  static final String DATA_DIR = "MESH_DATA_DIR";
+
+  /** One secret and the id tokens name it by. */
+  public record Key(String id, String secret) {
+  }
+
+  public static IdentityKeys from(MeshConfig settings) {
+    Path file = keyFile(settings);
+    Key current = loadOrCreate(file);
+    List<Key> accepted = new ArrayList<>(List.of(current));
+    String previous = settings.get(PREVIOUS_KEY_FILE, "");
+    if (!previous.isBlank()) {
+      accepted.add(read(Path.of(previous)));
+    }
+    return new IdentityKeys(current, List.copyOf(accepted));
+  }
+
+  /** Where this JVM's key is: the setting, else {@code <MESH_DATA_DIR>/mesh/identity.key}. */
+  public static Path keyFile(MeshConfig settings) {
+    String given = settings.get(KEY_FILE, "");
+    return given.isBlank() ? Path.of(settings.get(DATA_DIR, "var/data"), "mesh", "identity.key").toAbsolutePath()
+        : Path.of(given);
+  }
+
+  static Key loadOrCreate(Path file) {
+    return key(SecretFile.loadOrCreate(file));
+  }
+
+  static Key read(Path file) {
+    return key(SecretFile.read(file));
+  }
+
+  // the id tokens name a key by: a digest of the secret, so no two keys share one
+  private static Key key(String secret) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII));
+      return new Key(HexFormat.of().formatHex(digest, 0, 8), secret);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
