@@ -3,21 +3,18 @@ package dev.mesh.inventory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mesh.common.MeshService;
-import dev.mesh.common.Reply;
-import dev.mesh.contracts.InventoryContract;
+import dev.mesh.common.testing.Bus;
+import dev.mesh.contracts.InventoryContract.Action;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.UUID;
 
-/** Talks to {@code mesh.inventory} the way the gateway and the order service do: a request with an action header. */
+/** Talks to the inventory service the way the gateway and the order service do: through the mesh's client, signed. */
 final class InventoryBus {
 
   private InventoryBus() {
@@ -28,28 +25,25 @@ final class InventoryBus {
         .setConfig(new JsonObject().put("MESH_DATA_DIR", dataDir.toString())));
   }
 
-  static Future<Message<JsonObject>> call(Vertx vertx, String action, JsonObject body) {
-    return vertx.eventBus().request(InventoryContract.ADDRESS, body,
-        new DeliveryOptions().addHeader(MeshService.ACTION_HEADER, action).setSendTimeout(60_000));
+  static Future<Message<JsonObject>> call(Vertx vertx, Action action, JsonObject body) {
+    return Bus.call(vertx, action, body);
   }
 
   /** The reply body, or the failure's status and error as {@code {"failed":status,"error":{...}}}. */
-  static Future<JsonObject> outcome(Vertx vertx, String action, JsonObject body) {
-    return call(vertx, action, body).map(Message::body)
-        .recover(failure -> Future.succeededFuture(new JsonObject()
-            .put("failed", status(failure)).put("error", error(failure))));
+  static Future<JsonObject> outcome(Vertx vertx, Action action, JsonObject body) {
+    return Bus.outcome(vertx, action, body);
   }
 
   static int status(Message<JsonObject> reply) {
-    return Integer.parseInt(reply.headers().get(Reply.STATUS_HEADER));
+    return Bus.status(reply);
   }
 
   static int status(Throwable failure) {
-    return ((ReplyException) failure).failureCode();
+    return Bus.status(failure);
   }
 
   static JsonObject error(Throwable failure) {
-    return new JsonObject(failure.getMessage());
+    return Bus.error(failure);
   }
 
   static String uniqueSku() {
@@ -66,11 +60,11 @@ final class InventoryBus {
   }
 
   static Future<JsonObject> createProduct(Vertx vertx, String sku, long available) {
-    return call(vertx, "create", product(sku, 1999, available)).map(Message::body);
+    return call(vertx, Action.CREATE, product(sku, 1999, available)).map(Message::body);
   }
 
   static Future<JsonObject> getProduct(Vertx vertx, String sku) {
-    return call(vertx, "get", new JsonObject().put("sku", sku)).map(Message::body);
+    return call(vertx, Action.GET, new JsonObject().put("sku", sku)).map(Message::body);
   }
 
   static JsonObject reserve(String orderId, Object... skuAndQuantity) {

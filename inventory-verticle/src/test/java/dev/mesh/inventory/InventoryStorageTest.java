@@ -10,6 +10,7 @@ import static dev.mesh.inventory.InventoryBus.uniqueSku;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.mesh.contracts.InventoryContract.Action;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -40,11 +41,11 @@ class InventoryStorageTest {
     JsonObject request = reserve(orderId, sku, 2);
     InventoryBus.deploy(vertx, dataDir)
         .compose(id -> createProduct(vertx, sku, 5)
-            .compose(v -> call(vertx, "reserve", request))
+            .compose(v -> call(vertx, Action.RESERVE, request))
             .compose(v -> vertx.undeploy(id)))
         .compose(v -> InventoryBus.deploy(vertx, dataDir))
         // the reservation is remembered: a repeat after the restart changes nothing
-        .compose(id -> call(vertx, "reserve", request))
+        .compose(id -> call(vertx, Action.RESERVE, request))
         .compose(repeat -> getProduct(vertx, sku).map(product -> {
           ctx.verify(() -> assertEquals("RESERVED", repeat.body().getString("status")));
           return product;

@@ -9,6 +9,7 @@ import static dev.mesh.inventory.InventoryBus.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.InventoryContract.Action;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,82 +68,82 @@ class InventoryValidationTest {
     IntStream.range(0, 101).forEach(i -> tooMany.add(line("S" + i, 1)));
     return Stream.of(
         // create
-        Arguments.of("create", json(), Set.of("sku", "name", "priceCents")),
-        Arguments.of("create", json("sku", FREE, "name", "X", "priceCents", -1), Set.of("priceCents")),
-        Arguments.of("create", json("sku", FREE, "name", "X", "priceCents", "100"), Set.of("priceCents")),
-        Arguments.of("create", json("sku", FREE, "name", "X", "priceCents", 9.99), Set.of("priceCents")),
-        Arguments.of("create", json("sku", FREE, "name", "X", "priceCents", 1, "available", -3), Set.of("available")),
-        Arguments.of("create", json("sku", FREE, "name", "X", "priceCents", 1, "available", 1e30), Set.of("available")),
-        Arguments.of("create", json("sku", FREE, "name", "X", "priceCents", 1, "reserved", 3), Set.of("reserved")),
-        Arguments.of("create", json("sku", "bad sku", "name", "X", "priceCents", 1), Set.of("sku")),
-        Arguments.of("create", json("sku", "x'; DROP TABLE products;--", "name", "X", "priceCents", 1), Set.of("sku")),
-        Arguments.of("create", json("sku", "S\u00c9", "name", "X", "priceCents", 1), Set.of("sku")),
-        Arguments.of("create", json("sku", "-lead", "name", "X", "priceCents", 1), Set.of("sku")),
-        Arguments.of("create", json("sku", "S".repeat(65), "name", "X", "priceCents", 1), Set.of("sku")),
-        Arguments.of("create", json("sku", 12, "name", "X", "priceCents", 1), Set.of("sku")),
-        Arguments.of("create", json("sku", FREE, "name", "  ", "priceCents", 1), Set.of("name")),
-        Arguments.of("create", json("sku", FREE, "name", "N".repeat(201), "priceCents", 1), Set.of("name")),
-        Arguments.of("create", json("sku", FREE, "name", "Mug\u0000", "priceCents", 1), Set.of("name")),
-        Arguments.of("create", json("sku", FREE, "name", "Mug \uDC00", "priceCents", 1), Set.of("name")),
-        Arguments.of("create", json("sku", FREE, "name", "Mug \u2066x", "priceCents", 1), Set.of("name")),
-        Arguments.of("create", json("sku", FREE, "name", null, "priceCents", null), Set.of("name", "priceCents")),
+        Arguments.of(Action.CREATE, json(), Set.of("sku", "name", "priceCents")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "X", "priceCents", -1), Set.of("priceCents")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "X", "priceCents", "100"), Set.of("priceCents")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "X", "priceCents", 9.99), Set.of("priceCents")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "X", "priceCents", 1, "available", -3), Set.of("available")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "X", "priceCents", 1, "available", 1e30), Set.of("available")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "X", "priceCents", 1, "reserved", 3), Set.of("reserved")),
+        Arguments.of(Action.CREATE, json("sku", "bad sku", "name", "X", "priceCents", 1), Set.of("sku")),
+        Arguments.of(Action.CREATE, json("sku", "x'; DROP TABLE products;--", "name", "X", "priceCents", 1), Set.of("sku")),
+        Arguments.of(Action.CREATE, json("sku", "S\u00c9", "name", "X", "priceCents", 1), Set.of("sku")),
+        Arguments.of(Action.CREATE, json("sku", "-lead", "name", "X", "priceCents", 1), Set.of("sku")),
+        Arguments.of(Action.CREATE, json("sku", "S".repeat(65), "name", "X", "priceCents", 1), Set.of("sku")),
+        Arguments.of(Action.CREATE, json("sku", 12, "name", "X", "priceCents", 1), Set.of("sku")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "  ", "priceCents", 1), Set.of("name")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "N".repeat(201), "priceCents", 1), Set.of("name")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "Mug\u0000", "priceCents", 1), Set.of("name")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "Mug \uDC00", "priceCents", 1), Set.of("name")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", "Mug \u2066x", "priceCents", 1), Set.of("name")),
+        Arguments.of(Action.CREATE, json("sku", FREE, "name", null, "priceCents", null), Set.of("name", "priceCents")),
         // get
-        Arguments.of("get", json(), Set.of("sku")),
-        Arguments.of("get", json("sku", "../etc/passwd"), Set.of("sku")),
-        Arguments.of("get", json("sku", SKU, "verbose", "true"), Set.of("verbose")),
+        Arguments.of(Action.GET, json(), Set.of("sku")),
+        Arguments.of(Action.GET, json("sku", "../etc/passwd"), Set.of("sku")),
+        Arguments.of(Action.GET, json("sku", SKU, "verbose", "true"), Set.of("verbose")),
         // list
-        Arguments.of("list", json("limit", "0"), Set.of("limit")),
-        Arguments.of("list", json("limit", "500"), Set.of("limit")),
-        Arguments.of("list", json("limit", "x"), Set.of("limit")),
-        Arguments.of("list", json("after", "%%%"), Set.of("after")),
+        Arguments.of(Action.LIST, json("limit", "0"), Set.of("limit")),
+        Arguments.of(Action.LIST, json("limit", "500"), Set.of("limit")),
+        Arguments.of(Action.LIST, json("limit", "x"), Set.of("limit")),
+        Arguments.of(Action.LIST, json("after", "%%%"), Set.of("after")),
         // restock
-        Arguments.of("restock", json("sku", SKU), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", 0), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", -5), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", "5"), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", 2.5), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", 1_000_000_001L), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", Long.MAX_VALUE), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", true), Set.of("quantity")),
-        Arguments.of("restock", json("sku", SKU, "quantity", 1, "available", 9), Set.of("available")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", 0), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", -5), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", "5"), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", 2.5), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", 1_000_000_001L), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", Long.MAX_VALUE), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", true), Set.of("quantity")),
+        Arguments.of(Action.RESTOCK, json("sku", SKU, "quantity", 1, "available", 9), Set.of("available")),
         // update
-        Arguments.of("update", json("sku", SKU), Set.of("name", "priceCents")),
-        Arguments.of("update", json("sku", SKU, "priceCents", -1), Set.of("priceCents")),
-        Arguments.of("update", json("sku", SKU, "priceCents", 1, "available", 100), Set.of("available")),
-        Arguments.of("update", json("sku", SKU, "name", ""), Set.of("name")),
+        Arguments.of(Action.UPDATE, json("sku", SKU), Set.of("name", "priceCents")),
+        Arguments.of(Action.UPDATE, json("sku", SKU, "priceCents", -1), Set.of("priceCents")),
+        Arguments.of(Action.UPDATE, json("sku", SKU, "priceCents", 1, "available", 100), Set.of("available")),
+        Arguments.of(Action.UPDATE, json("sku", SKU, "name", ""), Set.of("name")),
         // reserve
-        Arguments.of("reserve", json(), Set.of("orderId", "items")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray()), Set.of("items")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", tooMany), Set.of("items")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", line(SKU, 1)), Set.of("items")),
-        Arguments.of("reserve", json("orderId", "o 1", "items", new JsonArray().add(line(SKU, 1))), Set.of("orderId")),
-        Arguments.of("reserve", json("orderId", 7, "items", new JsonArray().add(line(SKU, 1))), Set.of("orderId")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 0))),
+        Arguments.of(Action.RESERVE, json(), Set.of("orderId", "items")),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray()), Set.of("items")),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", tooMany), Set.of("items")),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", line(SKU, 1)), Set.of("items")),
+        Arguments.of(Action.RESERVE, json("orderId", "o 1", "items", new JsonArray().add(line(SKU, 1))), Set.of("orderId")),
+        Arguments.of(Action.RESERVE, json("orderId", 7, "items", new JsonArray().add(line(SKU, 1))), Set.of("orderId")),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 0))),
             Set.of("items[0].quantity")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray().add(line(SKU, -1))),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray().add(line(SKU, -1))),
             Set.of("items[0].quantity")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray().add(line(SKU, "1"))),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray().add(line(SKU, "1"))),
             Set.of("items[0].quantity")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 1)).add("x")),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 1)).add("x")),
             Set.of("items[1]")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 1)).add(line(SKU, 2))),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 1)).add(line(SKU, 2))),
             Set.of("items[1].sku")),
-        Arguments.of("reserve", json("orderId", "o-1", "items",
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items",
             new JsonArray().add(line(SKU, 1).put("price", 3))), Set.of("items[0].price")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray().add(json("quantity", 1))),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray().add(json("quantity", 1))),
             Set.of("items[0].sku")),
-        Arguments.of("reserve", json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 1)), "force", true),
+        Arguments.of(Action.RESERVE, json("orderId", "o-1", "items", new JsonArray().add(line(SKU, 1)), "force", true),
             Set.of("force")),
         // release and commit
-        Arguments.of("release", json(), Set.of("orderId")),
-        Arguments.of("release", json("orderId", ""), Set.of("orderId")),
-        Arguments.of("commit", json("orderId", "o-1", "items", new JsonArray()), Set.of("items")),
-        Arguments.of("commit", json("orderId", "x".repeat(129)), Set.of("orderId")));
+        Arguments.of(Action.RELEASE, json(), Set.of("orderId")),
+        Arguments.of(Action.RELEASE, json("orderId", ""), Set.of("orderId")),
+        Arguments.of(Action.COMMIT, json("orderId", "o-1", "items", new JsonArray()), Set.of("items")),
+        Arguments.of(Action.COMMIT, json("orderId", "x".repeat(129)), Set.of("orderId")));
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("badRequests")
-  void badInputAnswers400NamingTheFieldsAndWritesNothing(String action, JsonObject body, Set<String> fields,
+  void badInputAnswers400NamingTheFieldsAndWritesNothing(Action action, JsonObject body, Set<String> fields,
       Vertx vertx, VertxTestContext ctx) {
     call(vertx, action, body)
         .transform(result -> {
@@ -161,7 +162,7 @@ class InventoryValidationTest {
             assertEquals(1999, product.getLong("priceCents"));
             assertEquals("Product " + SKU, product.getString("name"));
           });
-          return call(vertx, "get", new JsonObject().put("sku", FREE)).transform(r -> {
+          return call(vertx, Action.GET, new JsonObject().put("sku", FREE)).transform(r -> {
             ctx.verify(() -> assertEquals(404, status(r.cause()), "refused creates leave the sku free"));
             return io.vertx.core.Future.succeededFuture();
           });

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.InventoryContract.Action;
 import dev.mesh.contracts.InventoryContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ class ProductActionsTest {
   @Test
   void createAnswers201WithTheProductAndItsCounts(Vertx vertx, VertxTestContext ctx) {
     String sku = uniqueSku();
-    call(vertx, "create", new JsonObject().put("sku", sku).put("name", "  Blue Mug ").put("priceCents", 1250)
+    call(vertx, Action.CREATE, new JsonObject().put("sku", sku).put("name", "  Blue Mug ").put("priceCents", 1250)
         .put("available", 7)).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertEquals(201, status(reply));
           JsonObject product = reply.body();
@@ -65,7 +66,7 @@ class ProductActionsTest {
   @Test
   void availableDefaultsToZero(Vertx vertx, VertxTestContext ctx) {
     String sku = uniqueSku();
-    call(vertx, "create", new JsonObject().put("sku", sku).put("name", "Free Sticker").put("priceCents", 0))
+    call(vertx, Action.CREATE, new JsonObject().put("sku", sku).put("name", "Free Sticker").put("priceCents", 0))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertCounts(reply.body(), 0, 0, 0);
           assertEquals(0, reply.body().getLong("priceCents"));
@@ -76,7 +77,7 @@ class ProductActionsTest {
   @Test
   void aSecondCreateOfOneSkuAnswers409(Vertx vertx, VertxTestContext ctx) {
     String sku = uniqueSku();
-    createProduct(vertx, sku, 1).compose(v -> call(vertx, "create", product(sku, 5, 5)))
+    createProduct(vertx, sku, 1).compose(v -> call(vertx, Action.CREATE, product(sku, 5, 5)))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(409, status(failure));
           assertTrue(error(failure).getJsonObject("fields").containsKey("sku"));
@@ -92,7 +93,7 @@ class ProductActionsTest {
           ctx.verify(() -> assertEquals(created, found));
           return found;
         }))
-        .compose(v -> call(vertx, "get", new JsonObject().put("sku", uniqueSku())))
+        .compose(v -> call(vertx, Action.GET, new JsonObject().put("sku", uniqueSku())))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(404, status(failure));
           assertEquals("not_found", error(failure).getString("error"));
@@ -117,7 +118,7 @@ class ProductActionsTest {
     List<JsonObject> events = new ArrayList<>();
     vertx.eventBus().<JsonObject>consumer(InventoryContract.Event.CHANGED.address(), msg -> events.add(msg.body()));
     createProduct(vertx, sku, 2)
-        .compose(v -> call(vertx, "restock", new JsonObject().put("sku", sku).put("quantity", 5)))
+        .compose(v -> call(vertx, Action.RESTOCK, new JsonObject().put("sku", sku).put("quantity", 5)))
         .compose(reply -> vertx.timer(200).map(reply))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertEquals(200, status(reply));
@@ -138,7 +139,7 @@ class ProductActionsTest {
     String sku = uniqueSku();
     createProduct(vertx, sku, 0)
         .compose(v -> Future.all(IntStream.range(0, 50)
-            .mapToObj(i -> call(vertx, "restock", new JsonObject().put("sku", sku).put("quantity", 2)))
+            .mapToObj(i -> call(vertx, Action.RESTOCK, new JsonObject().put("sku", sku).put("quantity", 2)))
             .toList()))
         .compose(v -> getProduct(vertx, sku))
         .onComplete(ctx.succeeding(product -> ctx.verify(() -> {
@@ -149,7 +150,7 @@ class ProductActionsTest {
 
   @Test
   void restockOfAnUnknownSkuAnswers404(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "restock", new JsonObject().put("sku", uniqueSku()).put("quantity", 1))
+    call(vertx, Action.RESTOCK, new JsonObject().put("sku", uniqueSku()).put("quantity", 1))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(404, status(failure));
           ctx.completeNow();
@@ -160,7 +161,7 @@ class ProductActionsTest {
   void updateAdjustsThePriceAndKeepsTheStock(Vertx vertx, VertxTestContext ctx) {
     String sku = uniqueSku();
     createProduct(vertx, sku, 4)
-        .compose(v -> call(vertx, "update", new JsonObject().put("sku", sku).put("priceCents", 2500)))
+        .compose(v -> call(vertx, Action.UPDATE, new JsonObject().put("sku", sku).put("priceCents", 2500)))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertEquals(2500, reply.body().getLong("priceCents"));
           assertEquals("Product " + sku, reply.body().getString("name"));
@@ -171,7 +172,7 @@ class ProductActionsTest {
 
   @Test
   void updateOfAnUnknownSkuAnswers404(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "update", new JsonObject().put("sku", uniqueSku()).put("priceCents", 1))
+    call(vertx, Action.UPDATE, new JsonObject().put("sku", uniqueSku()).put("priceCents", 1))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(404, status(failure));
           ctx.completeNow();
@@ -201,7 +202,7 @@ class ProductActionsTest {
     if (after != null) {
       query.put("after", after);
     }
-    return call(vertx, "list", query).compose(reply -> {
+    return call(vertx, Action.LIST, query).compose(reply -> {
       JsonArray items = reply.body().getJsonArray("items");
       items.forEach(item -> seen.add(((JsonObject) item).getString("sku")));
       String next = reply.body().getString("next");

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.InventoryContract.Action;
 import dev.mesh.contracts.InventoryContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +65,7 @@ class ReservationTest {
     List<JsonObject> events = new ArrayList<>();
     vertx.eventBus().<JsonObject>consumer(InventoryContract.Event.CHANGED.address(), msg -> events.add(msg.body()));
     createProduct(vertx, a, 10).compose(v -> createProduct(vertx, b, 3))
-        .compose(v -> call(vertx, "reserve", reserve(orderId, a, 4, b, 3)))
+        .compose(v -> call(vertx, Action.RESERVE, reserve(orderId, a, 4, b, 3)))
         .compose(reply -> {
           ctx.verify(() -> {
             assertEquals(200, InventoryBus.status(reply));
@@ -93,7 +94,7 @@ class ReservationTest {
     String none = uniqueSku();
     createProduct(vertx, plenty, 100).compose(v -> createProduct(vertx, few, 2))
         .compose(v -> createProduct(vertx, none, 0))
-        .compose(v -> outcome(vertx, "reserve", reserve(uniqueOrder(), plenty, 5, few, 3, none, 1)))
+        .compose(v -> outcome(vertx, Action.RESERVE, reserve(uniqueOrder(), plenty, 5, few, 3, none, 1)))
         .compose(result -> {
           ctx.verify(() -> {
             assertEquals(409, result.getInteger("failed"));
@@ -119,14 +120,14 @@ class ReservationTest {
     String unknown = uniqueSku();
     String orderId = uniqueOrder();
     createProduct(vertx, known, 5)
-        .compose(v -> outcome(vertx, "reserve", reserve(orderId, known, 1, unknown, 1)))
+        .compose(v -> outcome(vertx, Action.RESERVE, reserve(orderId, known, 1, unknown, 1)))
         .compose(result -> {
           ctx.verify(() -> {
             assertEquals(404, result.getInteger("failed"));
             assertTrue(result.getJsonObject("error").getJsonObject("fields").getString("items").contains(unknown));
           });
           // nothing was recorded either: the same order may reserve what exists
-          return call(vertx, "reserve", reserve(orderId, known, 1)).compose(r -> getProduct(vertx, known));
+          return call(vertx, Action.RESERVE, reserve(orderId, known, 1)).compose(r -> getProduct(vertx, known));
         })
         .onComplete(ctx.succeeding(product -> ctx.verify(() -> {
           assertCounts(product, 4, 1, 0);
@@ -140,8 +141,8 @@ class ReservationTest {
     String orderId = uniqueOrder();
     JsonObject request = reserve(orderId, sku, 2);
     createProduct(vertx, sku, 5)
-        .compose(v -> call(vertx, "reserve", request))
-        .compose(first -> call(vertx, "reserve", request).compose(second -> call(vertx, "reserve", request))
+        .compose(v -> call(vertx, Action.RESERVE, request))
+        .compose(first -> call(vertx, Action.RESERVE, request).compose(second -> call(vertx, Action.RESERVE, request))
             .map(third -> List.of(first.body(), third.body())))
         .compose(answers -> getProduct(vertx, sku).map(product -> List.of(answers.get(0), answers.get(1), product)))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
@@ -156,8 +157,8 @@ class ReservationTest {
     String sku = uniqueSku();
     String orderId = uniqueOrder();
     createProduct(vertx, sku, 5)
-        .compose(v -> call(vertx, "reserve", reserve(orderId, sku, 2)))
-        .compose(v -> outcome(vertx, "reserve", reserve(orderId, sku, 3)))
+        .compose(v -> call(vertx, Action.RESERVE, reserve(orderId, sku, 2)))
+        .compose(v -> outcome(vertx, Action.RESERVE, reserve(orderId, sku, 3)))
         .compose(result -> getProduct(vertx, sku).map(product -> List.of(result, product)))
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
           assertEquals(409, both.get(0).getInteger("failed"));
@@ -172,9 +173,9 @@ class ReservationTest {
     String b = uniqueSku();
     String orderId = uniqueOrder();
     createProduct(vertx, a, 5).compose(v -> createProduct(vertx, b, 5))
-        .compose(v -> call(vertx, "reserve", reserve(orderId, a, 2, b, 5)))
-        .compose(v -> call(vertx, "release", order(orderId)))
-        .compose(first -> call(vertx, "release", order(orderId)).map(second -> List.of(first.body(), second.body())))
+        .compose(v -> call(vertx, Action.RESERVE, reserve(orderId, a, 2, b, 5)))
+        .compose(v -> call(vertx, Action.RELEASE, order(orderId)))
+        .compose(first -> call(vertx, Action.RELEASE, order(orderId)).map(second -> List.of(first.body(), second.body())))
         .compose(answers -> Future.all(getProduct(vertx, a), getProduct(vertx, b)).map(products -> {
           ctx.verify(() -> {
             assertEquals(expectedReservation(orderId, "RELEASED", a, 2, b, 5), answers.get(0));
@@ -184,8 +185,8 @@ class ReservationTest {
           });
           return answers;
         }))
-        .compose(v -> outcome(vertx, "reserve", reserve(orderId, a, 2, b, 5)))
-        .compose(reserveAgain -> outcome(vertx, "commit", order(orderId)).map(commit -> List.of(reserveAgain, commit)))
+        .compose(v -> outcome(vertx, Action.RESERVE, reserve(orderId, a, 2, b, 5)))
+        .compose(reserveAgain -> outcome(vertx, Action.COMMIT, order(orderId)).map(commit -> List.of(reserveAgain, commit)))
         .onComplete(ctx.succeeding(late -> ctx.verify(() -> {
           assertEquals(409, late.get(0).getInteger("failed"), "reserve after release");
           assertEquals(409, late.get(1).getInteger("failed"), "commit after release");
@@ -198,9 +199,9 @@ class ReservationTest {
     String sku = uniqueSku();
     String orderId = uniqueOrder();
     createProduct(vertx, sku, 5)
-        .compose(v -> call(vertx, "release", order(orderId)))
-        .compose(first -> call(vertx, "release", order(orderId)).map(second -> List.of(first.body(), second.body())))
-        .compose(answers -> outcome(vertx, "reserve", reserve(orderId, sku, 1))
+        .compose(v -> call(vertx, Action.RELEASE, order(orderId)))
+        .compose(first -> call(vertx, Action.RELEASE, order(orderId)).map(second -> List.of(first.body(), second.body())))
+        .compose(answers -> outcome(vertx, Action.RESERVE, reserve(orderId, sku, 1))
             .compose(late -> getProduct(vertx, sku).map(product -> List.of(answers.get(0), answers.get(1), late, product))))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           assertEquals("UNKNOWN", all.get(0).getString("status"));
@@ -218,11 +219,11 @@ class ReservationTest {
     String sku = uniqueSku();
     String orderId = uniqueOrder();
     createProduct(vertx, sku, 5)
-        .compose(v -> call(vertx, "reserve", reserve(orderId, sku, 3)))
-        .compose(v -> call(vertx, "commit", order(orderId)))
-        .compose(first -> call(vertx, "commit", order(orderId)).map(second -> List.of(first.body(), second.body())))
-        .compose(answers -> outcome(vertx, "release", order(orderId))
-            .compose(release -> outcome(vertx, "reserve", reserve(orderId, sku, 3))
+        .compose(v -> call(vertx, Action.RESERVE, reserve(orderId, sku, 3)))
+        .compose(v -> call(vertx, Action.COMMIT, order(orderId)))
+        .compose(first -> call(vertx, Action.COMMIT, order(orderId)).map(second -> List.of(first.body(), second.body())))
+        .compose(answers -> outcome(vertx, Action.RELEASE, order(orderId))
+            .compose(release -> outcome(vertx, Action.RESERVE, reserve(orderId, sku, 3))
                 .map(reserveAgain -> List.of(answers.get(0), answers.get(1), release, reserveAgain))))
         .compose(answers -> getProduct(vertx, sku).map(product -> {
           List<JsonObject> all = new ArrayList<>(answers);
@@ -241,7 +242,7 @@ class ReservationTest {
 
   @Test
   void commitOfAnUnknownOrderAnswers404(Vertx vertx, VertxTestContext ctx) {
-    outcome(vertx, "commit", order(uniqueOrder())).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+    outcome(vertx, Action.COMMIT, order(uniqueOrder())).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
       assertEquals(404, result.getInteger("failed"));
       assertNotEquals(null, result.getJsonObject("error").getString("message"));
       ctx.completeNow();

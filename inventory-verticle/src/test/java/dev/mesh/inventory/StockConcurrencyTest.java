@@ -11,6 +11,7 @@ import static dev.mesh.inventory.InventoryBus.uniqueSku;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.InventoryContract.Action;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +51,7 @@ class StockConcurrencyTest {
     String sku = uniqueSku();
     createProduct(vertx, sku, 10)
         .compose(v -> Future.all(IntStream.range(0, 200)
-            .mapToObj(i -> outcome(vertx, "reserve", reserve(uniqueOrder(), sku, 1)))
+            .mapToObj(i -> outcome(vertx, Action.RESERVE, reserve(uniqueOrder(), sku, 1)))
             .toList()))
         .compose(all -> getProduct(vertx, sku).map(product -> List.of(new JsonObject().put("outcomes", all.list()), product)))
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
@@ -70,7 +71,7 @@ class StockConcurrencyTest {
     String orderId = uniqueOrder();
     createProduct(vertx, sku, 50)
         .compose(v -> Future.all(IntStream.range(0, 30)
-            .mapToObj(i -> outcome(vertx, "reserve", reserve(orderId, sku, 3)))
+            .mapToObj(i -> outcome(vertx, Action.RESERVE, reserve(orderId, sku, 3)))
             .toList()))
         .compose(all -> getProduct(vertx, sku).map(product -> List.of(new JsonObject().put("outcomes", all.list()), product)))
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
@@ -87,9 +88,9 @@ class StockConcurrencyTest {
     String sku = uniqueSku();
     String orderId = uniqueOrder();
     createProduct(vertx, sku, 10)
-        .compose(v -> outcome(vertx, "reserve", reserve(orderId, sku, 4)))
+        .compose(v -> outcome(vertx, Action.RESERVE, reserve(orderId, sku, 4)))
         .compose(v -> Future.all(IntStream.range(0, 40)
-            .mapToObj(i -> outcome(vertx, i % 2 == 0 ? "release" : "commit", order(orderId)))
+            .mapToObj(i -> outcome(vertx, i % 2 == 0 ? Action.RELEASE : Action.COMMIT, order(orderId)))
             .toList()))
         .compose(all -> getProduct(vertx, sku).map(product -> List.of(new JsonObject().put("outcomes", all.list()), product)))
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
@@ -121,8 +122,8 @@ class StockConcurrencyTest {
             case 1 -> reserve(uniqueOrder(), c, 1, a, 1);
             default -> reserve(uniqueOrder(), b, 2, a, 1);
           };
-          return outcome(vertx, "reserve", request).compose(r -> r.containsKey("failed") || i % 4 != 0
-              ? Future.succeededFuture(r) : outcome(vertx, i % 8 == 0 ? "release" : "commit", order(r.getString("orderId"))));
+          return outcome(vertx, Action.RESERVE, request).compose(r -> r.containsKey("failed") || i % 4 != 0
+              ? Future.succeededFuture(r) : outcome(vertx, i % 8 == 0 ? Action.RELEASE : Action.COMMIT, order(r.getString("orderId"))));
         }).toList()))
         .compose(all -> {
           ctx.verify(() -> all.<JsonObject>list().forEach(o -> assertTrue(

@@ -15,7 +15,10 @@ public final class InventoryContract {
   private InventoryContract() {
   }
 
-  /** Anyone reads the catalogue; only an operator (or a service acting as one) changes stock. */
+  /**
+   * Anyone reads the catalogue; an operator changes it. The saga's steps are an operator's, and the
+   * orders service's, which calls them as itself.
+   */
   public enum Action implements ActionContract {
     CREATE("create", RoutePolicy.roles(Caller.ADMIN)),
     GET("get", RoutePolicy.OPEN),
@@ -23,10 +26,10 @@ public final class InventoryContract {
     RESTOCK("restock", RoutePolicy.roles(Caller.ADMIN)),
     UPDATE("update", RoutePolicy.roles(Caller.ADMIN)),
     /** The order saga's step: all items or none, idempotent per order id. */
-    RESERVE("reserve", RoutePolicy.roles(Caller.ADMIN)),
+    RESERVE("reserve", RoutePolicy.roles(Caller.ADMIN).orServices(OrdersContract.SERVICE)),
     /** The saga's compensation of {@link #RESERVE}. */
-    RELEASE("release", RoutePolicy.roles(Caller.ADMIN)),
-    COMMIT("commit", RoutePolicy.roles(Caller.ADMIN));
+    RELEASE("release", RoutePolicy.roles(Caller.ADMIN).orServices(OrdersContract.SERVICE)),
+    COMMIT("commit", RoutePolicy.roles(Caller.ADMIN).orServices(OrdersContract.SERVICE));
 
     private final String action;
     private final RoutePolicy policy;

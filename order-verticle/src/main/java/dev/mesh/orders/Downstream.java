@@ -1,6 +1,7 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
+import dev.mesh.common.Caller;
 import dev.mesh.common.ServiceClient;
 import dev.mesh.contracts.InventoryContract;
 import dev.mesh.contracts.UsersContract;
@@ -13,7 +14,8 @@ import java.util.List;
 /**
  * The saga's calls to the users and inventory services (their contracts: {@link UsersContract},
  * {@link InventoryContract}), through the mesh's client: each through that service's breaker and with a
- * deadline, so a dead or slow service fails the step fast instead of hanging the order.
+ * deadline, so a dead or slow service fails the step fast instead of hanging the order. The stock calls
+ * go as the orders service itself, which inventory's contract grants them.
  */
 final class Downstream {
 
@@ -29,8 +31,10 @@ final class Downstream {
     this.breakers = breakers;
   }
 
+  /** Checked as the customer: the saga acts for them, and the users service shows a customer their own record. */
   Future<JsonObject> getUser(String userId) {
-    return client.call(UsersContract.Action.GET).json(new JsonObject().put("id", userId));
+    return client.call(UsersContract.Action.GET).as(Caller.of(userId, List.of(), List.of()))
+        .json(new JsonObject().put("id", userId));
   }
 
   Future<JsonObject> reserve(String orderId, JsonArray items) {

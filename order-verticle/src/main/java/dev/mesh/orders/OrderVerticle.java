@@ -3,6 +3,7 @@ package dev.mesh.orders;
 import dev.mesh.common.Breakers;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.ServiceClient;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.common.contract.Schemas;
 import dev.mesh.contracts.InventoryContract;
 import dev.mesh.contracts.OrdersContract;
@@ -55,7 +56,8 @@ public class OrderVerticle extends DatabaseService {
       Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
           settings.getInt(BREAKER_RESET_MS, 5000));
       Downstream downstream = new Downstream(
-          new ServiceClient(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)), breakers);
+          new ServiceClient(vertx, Identities.of(vertx, settings), name(), breakers,
+              settings.getInt(CALL_TIMEOUT_MS, 2000)), breakers);
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);
       metrics = new OrderMetrics(vertx, db.pool());

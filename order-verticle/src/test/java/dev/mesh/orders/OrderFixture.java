@@ -1,7 +1,10 @@
 package dev.mesh.orders;
 
 import dev.mesh.common.Breakers;
+import dev.mesh.common.Caller;
 import dev.mesh.common.ServiceClient;
+import dev.mesh.common.identity.Identities;
+import dev.mesh.common.testing.Bus;
 import dev.mesh.contracts.OrdersContract;
 import dev.mesh.db.Database;
 import dev.mesh.common.MeshConfig;
@@ -49,9 +52,11 @@ final class OrderFixture implements AutoCloseable {
       OutboxRelay relay, Downstream downstream) {
   }
 
+  private final MeshConfig settings;
+
   OrderFixture(Path dataDir) {
-    database = await(Database.open(vertx, MeshConfig.of(new JsonObject().put(Database.DATA_DIR, dataDir.toString())),
-        "orders"));
+    settings = MeshConfig.of(new JsonObject().put(Database.DATA_DIR, dataDir.toString()));
+    database = await(Database.open(vertx, settings, "orders"));
     await(users.start());
     await(inventory.start());
     for (OrdersContract.Status status : OrdersContract.Status.values()) {
@@ -66,7 +71,8 @@ final class OrderFixture implements AutoCloseable {
 
   Instance instance(OrderSaga.Timing timing, int breakerMaxFailures, long breakerResetMs) {
     Breakers breakers = new Breakers(vertx, "orders", breakerMaxFailures, breakerResetMs);
-    Downstream downstream = new Downstream(new ServiceClient(vertx, breakers, 300), breakers);
+    Downstream downstream = new Downstream(
+        new ServiceClient(vertx, Identities.of(vertx, settings), OrdersContract.SERVICE, breakers, 300), breakers);
     OutboxRelay relay = new OutboxRelay(vertx, database.pool());
     OrderStore store = new OrderStore(database.pool(), relay::wake);
     OrderRecovery recovery = new OrderRecovery(vertx, store, downstream, timing);
@@ -96,10 +102,16 @@ final class OrderFixture implements AutoCloseable {
     return items;
   }
 
-  /** {@code create} as a client calls it: the reply (201 or 202) with the order. */
+  /** {@code create} as a customer calls it for themselves: the reply (201 or 202) with the order. */
   static Reply place(Instance instance, String userId, JsonArray items) {
+    Caller customer = Caller.of(userId, List.of("customer"), List.of()).actingThrough("gateway");
     return await(instance.handlers().createOrder(new JsonObject().put("userId", userId).put("items", items)
-        .put("idempotencyKey", UUID.randomUUID().toString())));
+        .put("idempotencyKey", UUID.randomUUID().toString()).put(Caller.FIELD, customer.toJson())));
+  }
+
+  /** A handler's input as the dispatcher hands it for an operator's call. */
+  static JsonObject asOperator(JsonObject input) {
+    return input.put(Caller.FIELD, Bus.OPERATOR.toJson());
   }
 
   Order order(String id) {

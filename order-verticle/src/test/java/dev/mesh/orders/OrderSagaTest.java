@@ -13,6 +13,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
+import dev.mesh.contracts.InventoryContract;
 import dev.mesh.orders.OrderFixture.Instance;
 import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
@@ -203,7 +204,7 @@ class OrderSagaTest {
     await(inventory.mode(Mode.GONE));
     String id = place(orders, users.addUser(), items(sku, 1)).body().getString("id");
 
-    Reply cancelled = await(orders.handlers().cancelOrder(new JsonObject().put("id", id)));
+    Reply cancelled = await(orders.handlers().cancelOrder(OrderFixture.asOperator(new JsonObject().put("id", id))));
     assertEquals(200, cancelled.status());
     assertEquals("CANCELLED", cancelled.body().getString("status"));
     assertEquals(OrderSaga.CANCELLED_BY_CUSTOMER, cancelled.body().getString("reason"));
@@ -260,16 +261,16 @@ class OrderSagaTest {
     String user = users.addUser();
     String first = place(orders, user, items(sku, 2)).body().getString("id");
 
-    Reply cancelled = await(orders.handlers().cancelOrder(new JsonObject().put("id", first)));
+    Reply cancelled = await(orders.handlers().cancelOrder(OrderFixture.asOperator(new JsonObject().put("id", first))));
     assertEquals("CANCELLED", cancelled.body().getString("status"));
     assertEquals(new Counts(5, 0, 0), inventory.counts(sku));
-    assertEquals(200, await(orders.handlers().cancelOrder(new JsonObject().put("id", first))).status(),
+    assertEquals(200, await(orders.handlers().cancelOrder(OrderFixture.asOperator(new JsonObject().put("id", first)))).status(),
         "cancelling twice answers the cancelled order");
 
     String kept = place(orders, user, items(sku, 1)).body().getString("id");
     fixture.sql("UPDATE orders SET confirmed_at = now() - interval '2 minutes', next_attempt_at = now() WHERE id = $1",
         kept);
-    Throwable tooLate = orders.handlers().cancelOrder(new JsonObject().put("id", kept))
+    Throwable tooLate = orders.handlers().cancelOrder(OrderFixture.asOperator(new JsonObject().put("id", kept)))
         .toCompletionStage().toCompletableFuture().handle((ok, failure) -> failure).join();
     assertEquals(409, MeshError.from(tooLate.getCause() == null ? tooLate : tooLate.getCause()).status());
 
@@ -306,7 +307,7 @@ class OrderSagaTest {
   }
 
   private static Throwable lateReserve(String orderId, String sku) {
-    return fixture.vertx.eventBus().request("mesh.inventory",
+    return fixture.vertx.eventBus().request(InventoryContract.ADDRESS,
             new JsonObject().put("orderId", orderId).put("items", items(sku, 1)),
             new DeliveryOptions().addHeader(MeshService.ACTION_HEADER, "reserve"))
         .toCompletionStage().toCompletableFuture().handle((ok, failure) -> failure).join();

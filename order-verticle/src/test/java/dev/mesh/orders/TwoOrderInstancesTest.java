@@ -5,8 +5,9 @@ import static dev.mesh.orders.OrderFixture.items;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.testing.Bus;
+import dev.mesh.contracts.OrdersContract;
 import dev.mesh.db.Database;
-import dev.mesh.common.MeshService;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
@@ -15,7 +16,6 @@ import dev.mesh.orders.StandInService.Mode;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -97,9 +97,8 @@ class TwoOrderInstancesTest {
     List<Future<Message<JsonObject>>> placed = new ArrayList<>();
     for (int i = 0; i < ORDERS; i++) {
       String user = users.addUser();
-      placed.add(vertx.eventBus().<JsonObject>request("mesh.orders", new JsonObject().put("userId", user)
-              .put("items", items(sku, 1)).put("idempotencyKey", UUID.randomUUID().toString()),
-          new DeliveryOptions().addHeader(MeshService.ACTION_HEADER, "create").setSendTimeout(30_000))
+      placed.add(Bus.call(vertx, OrdersContract.Action.CREATE, new JsonObject().put("userId", user)
+              .put("items", items(sku, 1)).put("idempotencyKey", UUID.randomUUID().toString()))
           .onSuccess(reply -> userOf.put(reply.body().getString("id"), user)));
     }
     await(Future.all(placed));

@@ -1,6 +1,7 @@
 package dev.mesh.users;
 
 import static dev.mesh.users.UsersBus.call;
+import static dev.mesh.users.UsersBus.callNamed;
 import static dev.mesh.users.UsersBus.error;
 import static dev.mesh.users.UsersBus.newUser;
 import static dev.mesh.users.UsersBus.status;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.contracts.UsersContract.Action;
 import dev.mesh.contracts.UsersContract;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -53,7 +55,7 @@ class UserActionsTest {
   @Test
   void createAnswers201WithServerMadeIdAndTimes(Vertx vertx, VertxTestContext ctx) {
     String email = uniqueEmail();
-    call(vertx, "create", newUser("  " + email + " ", "  Ada Lovelace  ")).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+    call(vertx, Action.CREATE, newUser("  " + email + " ", "  Ada Lovelace  ")).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
       assertEquals(201, status(reply));
       JsonObject user = reply.body();
       assertEquals(email, user.getString("email"));
@@ -67,8 +69,8 @@ class UserActionsTest {
 
   @Test
   void getFindsACreatedUser(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "create", newUser(uniqueEmail(), "Grace Hopper"))
-        .compose(created -> call(vertx, "get", new JsonObject().put("id", created.body().getString("id")))
+    call(vertx, Action.CREATE, newUser(uniqueEmail(), "Grace Hopper"))
+        .compose(created -> call(vertx, Action.GET, new JsonObject().put("id", created.body().getString("id")))
             .map(found -> List.of(created, found)))
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
           assertEquals(both.get(0).body(), both.get(1).body());
@@ -79,7 +81,7 @@ class UserActionsTest {
 
   @Test
   void getOfAnUnknownIdAnswers404(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "get", new JsonObject().put("id", UUID.randomUUID().toString()))
+    call(vertx, Action.GET, new JsonObject().put("id", UUID.randomUUID().toString()))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(404, status(failure));
           assertEquals("not_found", error(failure).getString("error"));
@@ -89,7 +91,7 @@ class UserActionsTest {
 
   @Test
   void getOfAMalformedIdAnswers400NamingTheField(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "get", new JsonObject().put("id", "1' OR '1'='1"))
+    call(vertx, Action.GET, new JsonObject().put("id", "1' OR '1'='1"))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(400, status(failure));
           assertTrue(error(failure).getJsonObject("fields").containsKey("id"));
@@ -100,8 +102,8 @@ class UserActionsTest {
   @Test
   void emailIsUniqueWithoutRegardToCase(Vertx vertx, VertxTestContext ctx) {
     String email = uniqueEmail();
-    call(vertx, "create", newUser(email, "First Owner"))
-        .compose(first -> call(vertx, "create", newUser(email.toUpperCase(), "Second Owner")))
+    call(vertx, Action.CREATE, newUser(email, "First Owner"))
+        .compose(first -> call(vertx, Action.CREATE, newUser(email.toUpperCase(), "Second Owner")))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(409, status(failure));
           JsonObject error = error(failure);
@@ -115,7 +117,7 @@ class UserActionsTest {
   void concurrentCreatesOfOneEmailLetExactlyOneWin(Vertx vertx, VertxTestContext ctx) {
     String email = uniqueEmail();
     List<Future<Integer>> attempts = IntStream.range(0, 10)
-        .mapToObj(i -> call(vertx, "create", newUser(i % 2 == 0 ? email : email.toUpperCase(), "Racer " + i))
+        .mapToObj(i -> call(vertx, Action.CREATE, newUser(i % 2 == 0 ? email : email.toUpperCase(), "Racer " + i))
             .map(UsersBus::status)
             .recover(failure -> Future.succeededFuture(status(failure))))
         .toList();
@@ -131,8 +133,8 @@ class UserActionsTest {
   void sqlMetacharactersAreStoredAsPlainText(Vertx vertx, VertxTestContext ctx) {
     String name = "Robert'); DROP TABLE users;-- \\ % _ $1";
     String email = "o'brien+" + UUID.randomUUID() + "@example.com";
-    call(vertx, "create", newUser(email, name))
-        .compose(created -> call(vertx, "get", new JsonObject().put("id", created.body().getString("id"))))
+    call(vertx, Action.CREATE, newUser(email, name))
+        .compose(created -> call(vertx, Action.GET, new JsonObject().put("id", created.body().getString("id"))))
         .onComplete(ctx.succeeding(found -> ctx.verify(() -> {
           assertEquals(name, found.body().getString("name"));
           assertEquals(email, found.body().getString("email"));
@@ -146,7 +148,7 @@ class UserActionsTest {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < 5; i++) {
       int n = i;
-      chain = chain.compose(v -> call(vertx, "create", newUser(uniqueEmail(), "Pager " + n))
+      chain = chain.compose(v -> call(vertx, Action.CREATE, newUser(uniqueEmail(), "Pager " + n))
           .map(reply -> created.add(reply.body().getString("id"))).mapEmpty());
     }
     List<String> seen = new ArrayList<>();
@@ -165,7 +167,7 @@ class UserActionsTest {
     if (after != null) {
       query.put("after", after);
     }
-    return call(vertx, "list", query).compose(reply -> {
+    return call(vertx, Action.LIST, query).compose(reply -> {
       JsonArray items = reply.body().getJsonArray("items");
       items.forEach(item -> seen.add(((JsonObject) item).getString("id")));
       String next = reply.body().getString("next");
@@ -178,7 +180,7 @@ class UserActionsTest {
 
   @Test
   void listWithoutArgumentsAnswersAFirstPage(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "list", new JsonObject()).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+    call(vertx, Action.LIST, new JsonObject()).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
       assertEquals(200, status(reply));
       assertNotNull(reply.body().getJsonArray("items"));
       assertTrue(reply.body().containsKey("next"));
@@ -191,8 +193,8 @@ class UserActionsTest {
     String newEmail = uniqueEmail();
     List<JsonObject> events = new ArrayList<>();
     vertx.eventBus().<JsonObject>consumer(UsersContract.Event.UPDATED.address(), msg -> events.add(msg.body()));
-    call(vertx, "create", newUser(uniqueEmail(), "Old Name"))
-        .compose(created -> call(vertx, "update", new JsonObject()
+    call(vertx, Action.CREATE, newUser(uniqueEmail(), "Old Name"))
+        .compose(created -> call(vertx, Action.UPDATE, new JsonObject()
             .put("id", created.body().getString("id")).put("name", "New Name").put("email", newEmail))
             .map(updated -> List.of(created.body(), updated.body())))
         .compose(both -> vertx.timer(200).map(both))
@@ -215,9 +217,9 @@ class UserActionsTest {
   @Test
   void updateToAnotherUsersEmailAnswers409(Vertx vertx, VertxTestContext ctx) {
     String taken = uniqueEmail();
-    call(vertx, "create", newUser(taken, "Owner"))
-        .compose(v -> call(vertx, "create", newUser(uniqueEmail(), "Other")))
-        .compose(other -> call(vertx, "update", new JsonObject()
+    call(vertx, Action.CREATE, newUser(taken, "Owner"))
+        .compose(v -> call(vertx, Action.CREATE, newUser(uniqueEmail(), "Other")))
+        .compose(other -> call(vertx, Action.UPDATE, new JsonObject()
             .put("id", other.body().getString("id")).put("email", taken.toUpperCase())))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(409, status(failure));
@@ -228,7 +230,7 @@ class UserActionsTest {
 
   @Test
   void updateWithNothingToChangeAnswers400(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "update", new JsonObject().put("id", UUID.randomUUID().toString()))
+    call(vertx, Action.UPDATE, new JsonObject().put("id", UUID.randomUUID().toString()))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(400, status(failure));
           assertTrue(error(failure).getJsonObject("fields").containsKey("name"));
@@ -238,7 +240,7 @@ class UserActionsTest {
 
   @Test
   void updateOfAnUnknownUserAnswers404(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "update", new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "Nobody"))
+    call(vertx, Action.UPDATE, new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "Nobody"))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(404, status(failure));
           ctx.completeNow();
@@ -247,13 +249,13 @@ class UserActionsTest {
 
   @Test
   void invalidUpdateChangesNothing(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "create", newUser(uniqueEmail(), "Stays Put"))
+    call(vertx, Action.CREATE, newUser(uniqueEmail(), "Stays Put"))
         .compose(created -> {
           String id = created.body().getString("id");
-          return call(vertx, "update", new JsonObject().put("id", id).put("name", "Changed").put("email", "nope"))
+          return call(vertx, Action.UPDATE, new JsonObject().put("id", id).put("name", "Changed").put("email", "nope"))
               .transform(result -> {
                 ctx.verify(() -> assertEquals(400, status(result.cause())));
-                return call(vertx, "get", new JsonObject().put("id", id));
+                return call(vertx, Action.GET, new JsonObject().put("id", id));
               });
         })
         .onComplete(ctx.succeeding(found -> ctx.verify(() -> {
@@ -267,21 +269,21 @@ class UserActionsTest {
     String email = uniqueEmail();
     List<JsonObject> events = new ArrayList<>();
     vertx.eventBus().<JsonObject>consumer(UsersContract.Event.DELETED.address(), msg -> events.add(msg.body()));
-    call(vertx, "create", newUser(email, "Short Lived"))
+    call(vertx, Action.CREATE, newUser(email, "Short Lived"))
         .compose(created -> {
           JsonObject id = new JsonObject().put("id", created.body().getString("id"));
-          return call(vertx, "delete", id)
+          return call(vertx, Action.DELETE, id)
               .compose(deleted -> {
                 ctx.verify(() -> {
                   assertEquals(200, status(deleted));
                   assertTrue(deleted.body().getBoolean("deleted"));
                 });
-                return call(vertx, "get", id.copy()).transform(r -> Future.succeededFuture(status(r.cause())));
+                return call(vertx, Action.GET, id.copy()).transform(r -> Future.succeededFuture(status(r.cause())));
               })
-              .compose(getStatus -> call(vertx, "delete", id.copy())
+              .compose(getStatus -> call(vertx, Action.DELETE, id.copy())
                   .transform(r -> Future.succeededFuture(List.of(getStatus, status(r.cause())))));
         })
-        .compose(statuses -> call(vertx, "create", newUser(email, "Reuses Email")).map(statuses))
+        .compose(statuses -> call(vertx, Action.CREATE, newUser(email, "Reuses Email")).map(statuses))
         .compose(statuses -> vertx.timer(200).map(statuses))
         .onComplete(ctx.succeeding(statuses -> ctx.verify(() -> {
           assertEquals(List.of(404, 404), statuses, "get and a second delete after delete");
@@ -302,13 +304,13 @@ class UserActionsTest {
           ctx.completeNow();
         });
       }
-    }).completion().compose(v -> call(vertx, "create", newUser(email, "Evented")))
+    }).completion().compose(v -> call(vertx, Action.CREATE, newUser(email, "Evented")))
         .onFailure(ctx::failNow);
   }
 
   @Test
   void anUnknownActionAnswers400(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "explode", new JsonObject()).onComplete(ctx.failing(failure -> ctx.verify(() -> {
+    callNamed(vertx, "explode", new JsonObject()).onComplete(ctx.failing(failure -> ctx.verify(() -> {
       assertEquals(400, status(failure));
       assertNull(error(failure).getJsonObject("fields"));
       ctx.completeNow();

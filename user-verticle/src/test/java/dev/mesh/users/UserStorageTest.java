@@ -5,6 +5,7 @@ import static dev.mesh.users.UsersBus.newUser;
 import static dev.mesh.users.UsersBus.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mesh.contracts.UsersContract.Action;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -34,10 +35,10 @@ class UserStorageTest {
         .setConfig(new JsonObject().put("MESH_DATA_DIR", dataDir.toString()));
     String email = uniqueEmail();
     vertx.deployVerticle(new UserVerticle(), options)
-        .compose(id -> call(vertx, "create", newUser(email, "Durable User"))
+        .compose(id -> call(vertx, Action.CREATE, newUser(email, "Durable User"))
             .compose(created -> vertx.undeploy(id).map(created.body())))
         .compose(created -> vertx.deployVerticle(new UserVerticle(), options)
-            .compose(id -> call(vertx, "get", new JsonObject().put("id", created.getString("id"))))
+            .compose(id -> call(vertx, Action.GET, new JsonObject().put("id", created.getString("id"))))
             .map(found -> new JsonObject().put("created", created).put("found", found.body())))
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
           assertEquals(both.getJsonObject("created"), both.getJsonObject("found"));
@@ -57,7 +58,7 @@ class UserStorageTest {
         .put("USERS_PG_URI", uri));
     String email = uniqueEmail();
     vertx.deployVerticle(new UserVerticle(), options)
-        .compose(id -> call(vertx, "create", newUser(email, "External User")).compose(r -> vertx.undeploy(id)))
+        .compose(id -> call(vertx, Action.CREATE, newUser(email, "External User")).compose(r -> vertx.undeploy(id)))
         .compose(v -> vertx.executeBlocking(() -> nameInExternalDatabase(external, email)))
         .eventually(() -> vertx.executeBlocking(() -> {
           external.close();

@@ -8,9 +8,10 @@ import static dev.mesh.users.UsersBus.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.testing.Bus;
+import dev.mesh.contracts.UsersContract.Action;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -93,7 +94,7 @@ class UserValidationTest {
     if (EMAIL.equals(request.getValue("email"))) {
       request.put("email", email);
     }
-    call(vertx, "create", request)
+    call(vertx, Action.CREATE, request)
         .transform(result -> {
           ctx.verify(() -> {
             assertTrue(result.failed(), why + " must fail");
@@ -102,7 +103,7 @@ class UserValidationTest {
             assertEquals("invalid", error.getString("error"));
             assertEquals(fields, error.getJsonObject("fields").fieldNames(), error.encode());
           });
-          return call(vertx, "create", newUser(email, "Valid Name"));
+          return call(vertx, Action.CREATE, newUser(email, "Valid Name"));
         })
         .onComplete(ctx.succeeding(created -> ctx.verify(() -> {
           assertEquals(201, status(created), "the refused request wrote nothing");
@@ -128,7 +129,7 @@ class UserValidationTest {
   @ParameterizedTest
   @MethodSource("badLists")
   void badListAnswers400(JsonObject query, String field, Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "list", query).onComplete(ctx.failing(failure -> ctx.verify(() -> {
+    call(vertx, Action.LIST, query).onComplete(ctx.failing(failure -> ctx.verify(() -> {
       assertEquals(400, status(failure));
       assertEquals(Set.of(field), error(failure).getJsonObject("fields").fieldNames());
       ctx.completeNow();
@@ -137,8 +138,7 @@ class UserValidationTest {
 
   @Test
   void aNonObjectBodyAnswers400(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().request("mesh.users", "not json",
-            new DeliveryOptions().addHeader("action", "create"))
+    Bus.client(vertx).call(Action.CREATE).as(Bus.OPERATOR).request("not json")
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertEquals(400, status(failure));
           ctx.completeNow();
@@ -147,7 +147,7 @@ class UserValidationTest {
 
   @Test
   void nameIsTrimmedAndNormalized(Vertx vertx, VertxTestContext ctx) {
-    call(vertx, "create", newUser(uniqueEmail(), "  Zoe\u0308 \u00c5str\u00f6m\t"))
+    call(vertx, Action.CREATE, newUser(uniqueEmail(), "  Zoe\u0308 \u00c5str\u00f6m\t"))
         .onComplete(ctx.succeeding(created -> ctx.verify(() -> {
           assertEquals("Zo\u00eb \u00c5str\u00f6m", created.body().getString("name"));
           ctx.completeNow();
@@ -157,7 +157,7 @@ class UserValidationTest {
   @Test
   void emojiAndNonLatinNamesAreWelcome(Vertx vertx, VertxTestContext ctx) {
     String name = "\u674e\u5c0f\u9f8d \uD83D\uDC69\u200D\uD83D\uDCBB";
-    call(vertx, "create", newUser(uniqueEmail(), name)).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+    call(vertx, Action.CREATE, newUser(uniqueEmail(), name)).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
       assertEquals(name, reply.body().getString("name"));
       ctx.completeNow();
     })));

@@ -1,39 +1,41 @@
 package dev.mesh.users;
 
-import dev.mesh.common.MeshService;
-import dev.mesh.common.Reply;
+import dev.mesh.common.testing.Bus;
 import dev.mesh.contracts.UsersContract;
+import dev.mesh.contracts.UsersContract.Action;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
-/** Talks to {@code mesh.users} the way the gateway and other services do: a request with an action header. */
+/** Talks to the users service the way the gateway and other services do: through the mesh's client, signed. */
 final class UsersBus {
 
   private UsersBus() {
   }
 
-  static Future<Message<JsonObject>> call(Vertx vertx, String action, JsonObject body) {
-    return vertx.eventBus().request(UsersContract.ADDRESS, body,
-        new DeliveryOptions().addHeader(MeshService.ACTION_HEADER, action).setSendTimeout(20_000));
+  static Future<Message<JsonObject>> call(Vertx vertx, Action action, JsonObject body) {
+    return Bus.call(vertx, action, body);
+  }
+
+  /** An action by name, for what the contract does not name (an unknown action). */
+  static Future<Message<Object>> callNamed(Vertx vertx, String action, JsonObject body) {
+    return Bus.client(vertx).call(UsersContract.SERVICE, action).as(Bus.OPERATOR).request(body);
   }
 
   static int status(Message<JsonObject> reply) {
-    return Integer.parseInt(reply.headers().get(Reply.STATUS_HEADER));
+    return Bus.status(reply);
   }
 
   /** The failure code of a failed request: the HTTP status the gateway would answer. */
   static int status(Throwable failure) {
-    return ((ReplyException) failure).failureCode();
+    return Bus.status(failure);
   }
 
   /** The error JSON of a failed request. */
   static JsonObject error(Throwable failure) {
-    return new JsonObject(failure.getMessage());
+    return Bus.error(failure);
   }
 
   static String uniqueEmail() {
