@@ -167,7 +167,7 @@ cost_mesh_up() {
   gateway=$(mesh_gateway "$name")
   token=$(cat "$VAR/token-$name")
   answer=$(curl -s --max-time 10 -X POST "$gateway/bridge/services" \
-    -H "Authorization: Bearer ${BRIDGE_SECRET:-mesh-dev-secret}" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $(env "${settings[@]}" ./mesh bridge-secret)" -H 'Content-Type: application/json' \
     -d "{\"name\":\"bench\",\"baseUrl\":\"http://127.0.0.1:$BACKEND_PORT\",\"healthUrl\":\"http://127.0.0.1:$BACKEND_PORT/\",\"routes\":[{\"method\":\"GET\",\"path\":\"/api/bench/constant\"},{\"method\":\"GET\",\"path\":\"/api/bench/open\",\"auth\":{\"public\":true}}]}")
   grep -q '"id"' <<<"$answer" || die "the bridge of $name refused the bench backend: $answer"
   BENCH_TOKEN=$token wait_http "$gateway/api/bench/constant" 60 || die "$name never routed /api/bench/constant"

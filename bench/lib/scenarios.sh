@@ -87,7 +87,7 @@ start_proxy_peers() {
   local answer
   bench_token >/dev/null
   answer=$(curl -s --max-time 10 -X POST "$GATEWAY/bridge/services" \
-    -H "Authorization: Bearer ${BRIDGE_SECRET:-mesh-dev-secret}" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $(./mesh bridge-secret)" -H 'Content-Type: application/json' \
     -d "{\"name\":\"bench\",\"baseUrl\":\"http://127.0.0.1:$BACKEND_PORT\",\"healthUrl\":\"http://127.0.0.1:$BACKEND_PORT/\",\"routes\":[{\"method\":\"GET\",\"path\":\"/api/bench/constant\"}]}")
   grep -q '"id"' <<<"$answer" || die "the bridge refused the bench backend: $answer"
   wait_http "$GATEWAY/api/bench/constant" 60 || die "the gateway never routed /api/bench/constant"

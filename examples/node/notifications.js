@@ -7,13 +7,15 @@
 //   - serves GET /api/notifications/:userId through the gateway,
 //   - serves the event-bus address mesh.notifications (action "list", body {"userId"}).
 //
-// Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (mesh-dev-secret),
+// Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (the local mesh's by default),
 // PORT (9102; 0 takes a free one).
 'use strict';
 const http = require('node:http');
 
 const GATEWAY = process.env.MESH_GATEWAY || 'http://127.0.0.1:8080';
-const SECRET = process.env.BRIDGE_SECRET || 'mesh-dev-secret';
+// the operator's secret; beside a local ./mesh up, the one it made (./mesh bridge-secret prints it)
+const SECRET = process.env.BRIDGE_SECRET
+  || require('node:fs').readFileSync(require('node:path').join(__dirname, '../../var/data/gateway/bridge.secret'), 'ascii').trim();
 let credential = null; // its own, from the registration answer; the bootstrap secret only registers
 const auth = (registering) => ({ Authorization: 'Bearer ' + (registering || !credential ? SECRET : credential) });
 const PORT = Number(process.env.PORT || 9102);

@@ -4,7 +4,10 @@ import json, os, threading, time, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 GATEWAY = os.environ.get("MESH_GATEWAY", "http://127.0.0.1:8080")
-AUTH = {"Authorization": "Bearer " + os.environ.get("BRIDGE_SECRET", "mesh-dev-secret")}
+# the operator's secret; beside a local ./mesh up, the one it made (./mesh bridge-secret prints it)
+SECRET = os.environ.get("BRIDGE_SECRET") or open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                              "../../var/data/gateway/bridge.secret")).read().strip()
+AUTH = {"Authorization": "Bearer " + SECRET}
 
 def bridge(method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None

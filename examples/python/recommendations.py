@@ -10,7 +10,7 @@ It joins the mesh through the gateway's HTTP bridge (docs/bridge.md) and then
     calls into the bridge, so its work shows in the same OpenTelemetry trace, and its log quotes the
     trace id of each event it takes.
 
-Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (mesh-dev-secret),
+Settings (environment): MESH_GATEWAY (http://127.0.0.1:8080), BRIDGE_SECRET (the local mesh's by default),
 PORT (9101; 0 takes a free one), HOST (127.0.0.1: the address it listens on and gives the gateway, e.g. this
 host's address when the gateway runs on another host).
 """
@@ -28,7 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 GATEWAY = os.environ.get("MESH_GATEWAY", "http://127.0.0.1:8080")
-SECRET = os.environ.get("BRIDGE_SECRET", "mesh-dev-secret")
+# the operator's secret; beside a local ./mesh up, the one it made (./mesh bridge-secret prints it)
+SECRET = os.environ.get("BRIDGE_SECRET") or open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                              "../../var/data/gateway/bridge.secret")).read().strip()
 PORT = int(os.environ.get("PORT", "9101"))
 HOST = os.environ.get("HOST", "127.0.0.1")
 log = logging.getLogger("recommendations")

@@ -7,6 +7,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.Registry;
 import dev.mesh.common.ServiceClient;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.common.observe.MeshMetrics;
 import dev.mesh.gateway.bridge.Bridge;
 import dev.mesh.gateway.browser.BrowserEdge;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public class GatewayVerticle extends VerticleBase {
 
+  /** The name the gateway's calls into services are signed as sent by, for the end user they act for. */
+  public static final String SENDER = "gateway";
   public static final String HOST = "GATEWAY_HOST";
   public static final String PORT = "GATEWAY_PORT";
   public static final String REQUEST_TIMEOUT_MS = "GATEWAY_REQUEST_TIMEOUT_MS";
@@ -93,7 +96,8 @@ public class GatewayVerticle extends VerticleBase {
     limits = RateLimitSettings.from(settings);
     limiter = limits.enabled() ? new ClusterRateLimiter(vertx, limits) : null;
     bridge = new Bridge(vertx, settings, registry, timeoutMs, limits.enabled()
-        ? new RateLimit(limiter, limits, RateLimitSettings.BRIDGE) : RoutingContext::next, table::declaredEvents);
+        ? new RateLimit(limiter, limits, RateLimitSettings.BRIDGE) : RoutingContext::next, table::declaredEvents,
+        Identities.of(vertx, settings));
     registryChanges = registry.onChange(change -> refreshRoutes());
     // announcements can be missed while a node joins; a periodic read keeps the table honest
     vertx.setPeriodic(settings.getInt(REFRESH_MS, 1000), id -> refreshRoutes());
@@ -142,7 +146,7 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/metrics").handler(ctx -> MeshMetrics.scrape(vertx, ctx.request()));
     router.get("/ready").handler(this::ready);
     // a route's call is guarded by the pipeline's breaker step; an expansion's by its own service's breaker
-    ServiceClient services = new ServiceClient(vertx, breakers, timeoutMs);
+    ServiceClient services = new ServiceClient(vertx, Identities.of(vertx, settings), SENDER, breakers, timeoutMs);
     new ApiPipeline(table, tokens, limiter, limits, breakers, bodyLimit,
         new EventBusUpstream(services.unguarded().routedBy(table), services), bridge.routeProxy())
         .mount(router, "/api/*");

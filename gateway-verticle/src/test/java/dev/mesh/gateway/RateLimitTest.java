@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitTest {
 
+  private static final String BRIDGE_SECRET = "the-operator-secret-of-this-test-0123456789";
+
   private static final int READS = 10;
   private static final int WRITES = 3;
   private static final int BURST = 40;
@@ -80,6 +82,7 @@ class RateLimitTest {
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
         .put(BridgeSettings.TCP_PORT, -1)
+        .put(BridgeSettings.SECRET, BRIDGE_SECRET)
         .put(RateLimitSettings.LIMITS, "read=" + READS + "/3600,write=" + WRITES + "/3600,bridge=2/3600,burst=" + BURST
             + "/3600,bulk=" + BULK + "/3600")
         .put(RateLimitSettings.TOLERANCE, "0.01");
@@ -187,7 +190,7 @@ class RateLimitTest {
     int limited = 0;
     for (int i = 0; i < 4; i++) {
       HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(gateways.get(i % 2) + "/bridge/services"))
-          .header("Authorization", "Bearer " + BridgeSettings.DEV_SECRET).header("Content-Type", "application/json")
+          .header("Authorization", "Bearer " + BRIDGE_SECRET).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", "limited-" + i)
               .put("baseUrl", "http://127.0.0.1:9").put("routes", new JsonArray()).encode())).build(),
           HttpResponse.BodyHandlers.ofString());

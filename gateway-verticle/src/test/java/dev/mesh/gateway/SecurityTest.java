@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.Caller;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.common.Endpoint;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
@@ -78,7 +79,7 @@ class SecurityTest {
 
   private static Future<Reply> whoCalled(JsonObject input) {
     Caller caller = Caller.of(input);
-    return Future.succeededFuture(Reply.ok(new JsonObject().put("internal", caller.internal())
+    return Future.succeededFuture(Reply.ok(new JsonObject().put("svc", caller.service())
         .put("sub", caller.subject()).put("roles", String.join(",", caller.roles().stream().sorted().toList()))
         .put("note", input.getString("note"))));
   }
@@ -121,7 +122,8 @@ class SecurityTest {
   void eachRouteAsItsServiceDeclaredIt() throws Exception {
     HttpResponse<String> anonymous = call("GET", "/api/vault/open", null, null);
     assertEquals(200, anonymous.statusCode(), "a public route needs no token");
-    assertEquals(false, new JsonObject(anonymous.body()).getBoolean("internal"), "an edge call is never internal");
+    assertEquals(GatewayVerticle.SENDER, new JsonObject(anonymous.body()).getString("svc"),
+        "an edge call reaches the service as the gateway acting for its caller, never as the mesh itself");
 
     HttpResponse<String> noToken = call("GET", "/api/vault/mine", null, null);
     assertJsonError(noToken, 401, "unauthorized");
@@ -144,7 +146,7 @@ class SecurityTest {
     String customer = tokens.mint("ada", "customer");
     HttpRequest forged = HttpRequest.newBuilder(URI.create(gateway + "/api/vault/mine"))
         .header("Authorization", Tokens.bearer(customer))
-        .header(Caller.SUBJECT, "admin").header(Caller.ROLES, "admin").header(Caller.EDGE, "0")
+        .header(Identities.HEADER, "forged").header("mesh-subject", "admin").header("mesh-roles", "admin")
         .header("X-Mesh-Subject", "admin").header("X-Note", "hello")
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
@@ -160,7 +162,7 @@ class SecurityTest {
     assertThrows(IllegalArgumentException.class, () -> Endpoint.get("/api/x", "x", SecurityTest::whoCalled)
         .withHeader("X-Who", Caller.FIELD), "a route cannot map a header onto the caller");
     assertThrows(IllegalArgumentException.class, () -> Endpoint.get("/api/x", "x", SecurityTest::whoCalled)
-        .withHeader(Caller.SUBJECT, "who"));
+        .withHeader(Identities.HEADER, "who"));
   }
 
   @Test

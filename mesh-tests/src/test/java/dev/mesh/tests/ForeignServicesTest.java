@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 class ForeignServicesTest {
 
   private static final Logger log = LoggerFactory.getLogger(ForeignServicesTest.class);
-  private static final Map<String, String> BRIDGE = Map.of("Authorization", "Bearer mesh-dev-secret");
+  private static Map<String, String> bridge;
   private static final List<String> FOREIGN = List.of("recommendations", "notifications", "hello");
 
   @TempDir
@@ -44,7 +44,11 @@ class ForeignServicesTest {
 
   @BeforeAll
   static void startMeshAndServices() throws Exception {
-    mesh = MeshProcesses.ready(TestCluster.create().settings(), dataDir);
+    TestCluster cluster = TestCluster.create();
+    bridge = Map.of("Authorization", cluster.bridgeAuthorization());
+    // the examples read users for their answers: the operator grants them a role that may, by name
+    mesh = MeshProcesses.ready(cluster.settings()
+        .put("BRIDGE_GRANT_ROLES", "recommendations:admin,notifications:admin"), dataDir);
     mesh.startForeign("recommendations", "python3", "examples/python/recommendations.py");
     mesh.startForeign("notifications", "node", "examples/node/notifications.js");
     mesh.startForeign("hello", "python3", "examples/python/hello.py");
@@ -107,21 +111,21 @@ class ForeignServicesTest {
 
     HttpResponse<String> recommended = send("POST", "/bridge/request", new JsonObject()
         .put("address", "mesh.recommendations").put("action", "recommend")
-        .put("body", new JsonObject().put("userId", bob.getString("id"))), BRIDGE);
+        .put("body", new JsonObject().put("userId", bob.getString("id"))), bridge);
     assertEquals(200, recommended.statusCode(), recommended.body());
     assertEquals(bob.getString("id"), new JsonObject(recommended.body()).getString("userId"));
 
     // the notification follows the confirmed event, which reaches the Node service on its own stream
     HttpResponse<String> listed = eventually(() -> send("POST", "/bridge/request", new JsonObject()
         .put("address", "mesh.notifications").put("action", "list")
-        .put("body", new JsonObject().put("userId", ada.getString("id"))), BRIDGE),
+        .put("body", new JsonObject().put("userId", ada.getString("id"))), bridge),
         r -> r.statusCode() != 200 || !new JsonObject(r.body()).getJsonArray("notifications").isEmpty(),
         Duration.ofSeconds(15));
     assertEquals(200, listed.statusCode(), listed.body());
     assertEquals(1, new JsonObject(listed.body()).getJsonArray("notifications").size());
 
     HttpResponse<String> unknown = send("POST", "/bridge/request", new JsonObject()
-        .put("address", "mesh.notifications").put("action", "shout"), BRIDGE);
+        .put("address", "mesh.notifications").put("action", "shout"), bridge);
     assertEquals(400, unknown.statusCode(), "their 4xx reaches the caller as it is: " + unknown.body());
   }
 

@@ -3,6 +3,7 @@ package dev.mesh.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.identity.IdentityKeys;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
@@ -48,8 +49,9 @@ class MeshScriptTest {
     String gateway = "http://127.0.0.1:" + port;
     Map<String, String> env = new HashMap<>();
     TestCluster.create().settings().forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
-    // the mesh's own key, made in its var dir at first start, as an operator's ./mesh makes it
+    // the mesh's own keys, made in its var dir at first start, as an operator's ./mesh makes them
     env.remove(TestCluster.KEY_DIR);
+    env.remove(IdentityKeys.KEY_FILE);
     env.put("MESH_VAR_DIR", varDir.toString());
     env.put("GATEWAY_PORT", Integer.toString(port));
     env.put("MESH_HEALTH_BASE_PORT", Integer.toString(TestCluster.freePort()));

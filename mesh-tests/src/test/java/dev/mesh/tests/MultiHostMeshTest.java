@@ -38,7 +38,8 @@ class MultiHostMeshTest {
 
   private static final Logger log = LoggerFactory.getLogger(MultiHostMeshTest.class);
   private static final String GATEWAY = "http://" + Hosts.address(1) + ":8080";
-  private static final String BRIDGE_AUTH = "Authorization: Bearer mesh-dev-secret";
+  private static final String BRIDGE_SECRET = "bridge-" + UUID.randomUUID();
+  private static final String BRIDGE_AUTH = "Authorization: Bearer " + BRIDGE_SECRET;
   private static final Set<String> FINAL = Set.of("CONFIRMED", "REJECTED", "CANCELLED");
   /** Failure detection (cluster.xml: 5 s without heartbeat) plus the reaper's tick, with room for a loaded machine. */
   private static final Duration REAP_BOUND = Duration.ofSeconds(20);
@@ -66,6 +67,9 @@ class MultiHostMeshTest {
         "INVENTORY_PG_URI", uri + Hosts.address(2) + ":5432/postgres",
         "ORDERS_PG_URI", uri + Hosts.address(2) + ":5433/postgres",
         "BRIDGE_TCP_PORT", "-1",
+        "BRIDGE_SECRET", BRIDGE_SECRET,
+        // the example reads users for its recommendations: an operator's grant, never a default
+        "BRIDGE_GRANT_ROLES", "recommendations:admin",
         // the order load is not what is tested here: the default rate limits stay out of its way
         "GATEWAY_RATE_LIMITS", "read=1000000/1,write=1000000/1,bridge=1000000/1",
         "MESH_DATA_DIR", hosts.work().resolve("data").toString(),
@@ -81,7 +85,8 @@ class MultiHostMeshTest {
     start(2, "order-verticle");
     start(3, "user-verticle");
     start(3, "order-verticle");
-    hosts.run(3, "recommendations", Map.of("MESH_GATEWAY", GATEWAY, "HOST", Hosts.address(3), "PORT", "0"),
+    hosts.run(3, "recommendations", Map.of("MESH_GATEWAY", GATEWAY, "HOST", Hosts.address(3), "PORT", "0",
+            "BRIDGE_SECRET", BRIDGE_SECRET),
         "python3", "examples/python/recommendations.py");
     awaitWholeMesh(Duration.ofSeconds(240));
     hosts.stream(GATEWAY + "/bridge/events?address=events.order.*&format=ndjson",

@@ -6,12 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.Caller;
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.MeshError;
+import dev.mesh.common.ServiceClient;
+import dev.mesh.common.identity.Identities;
+import dev.mesh.common.identity.IdentityKeys;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.common.testing.Tokens;
+import dev.mesh.contracts.UsersContract;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +39,7 @@ class OwnershipEndToEndTest {
 
   @TempDir
   static Path dataDir;
+  private static TestCluster cluster;
   private static MeshProcesses mesh;
   private static String ada;
   private static String bob;
@@ -37,7 +49,8 @@ class OwnershipEndToEndTest {
 
   @BeforeAll
   static void startMesh() throws Exception {
-    mesh = MeshProcesses.ready(TestCluster.create().settings(), dataDir);
+    cluster = TestCluster.create();
+    mesh = MeshProcesses.ready(cluster.settings(), dataDir);
     ada = createUser("ada");
     bob = createUser("bob");
     adaToken = mesh.tokens.mint(ada, "customer");
@@ -53,6 +66,39 @@ class OwnershipEndToEndTest {
   @AfterAll
   static void stopMesh() throws Exception {
     mesh.close();
+  }
+
+  @Test
+  void nobodyInsideTheMeshIsASuperuser(@TempDir Path keys) throws Exception {
+    JsonObject list = new JsonObject().put("address", "mesh.users").put("action", "list");
+    HttpResponse<String> bySecret = mesh.post("/bridge/request", list, AUTHORIZATION, cluster.bridgeAuthorization());
+    assertEquals(403, bySecret.statusCode(), "the bridge's secret registers services; it reads no user: " + bySecret.body());
+
+    HttpResponse<String> registered = mesh.post("/bridge/services", new JsonObject().put("name", "intruder")
+        .put("baseUrl", "http://127.0.0.1:9"), AUTHORIZATION, cluster.bridgeAuthorization());
+    assertEquals(201, registered.statusCode(), registered.body());
+    String credential = "Bearer " + new JsonObject(registered.body()).getString("credential");
+    assertEquals(403, mesh.post("/bridge/request", list, AUTHORIZATION, credential).statusCode(),
+        "a foreign service has no role the operator did not grant it");
+    HttpResponse<String> deleted = mesh.post("/bridge/request", new JsonObject().put("address", "mesh.users")
+        .put("action", "delete").put("body", new JsonObject().put("id", ada)), AUTHORIZATION, credential);
+    assertEquals(403, deleted.statusCode(), deleted.body());
+    assertEquals(200, mesh.get("/api/users/" + ada).statusCode(), "nothing was deleted");
+
+    // a JVM that knows the cluster's name and ports, but not the mesh's identity key
+    Path strangerKey = keys.resolve("stranger.key");
+    Files.writeString(strangerKey, "a-key-the-mesh-never-gave-anyone-0123456789");
+    Vertx stranger = cluster.join();
+    try {
+      ServiceClient client = new ServiceClient(stranger, Identities.of(stranger,
+          MeshConfig.of(cluster.settings().put(IdentityKeys.KEY_FILE, strangerKey.toString()))), "users", null, 20_000);
+      Caller admin = Caller.of("operator", List.of(Caller.ADMIN), List.of());
+      int status = TestCluster.await(client.call(UsersContract.Action.LIST).as(admin).request(new JsonObject())
+          .map(reply -> 200).recover(failure -> Future.succeededFuture(MeshError.from(failure).status())));
+      assertEquals(401, status, "no service answers a JVM without the mesh's key, whoever it claims to act for");
+    } finally {
+      TestCluster.await(stranger.close());
+    }
   }
 
   @Test

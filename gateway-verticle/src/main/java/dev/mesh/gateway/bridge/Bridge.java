@@ -4,6 +4,7 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.common.ServiceClient;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -57,7 +58,7 @@ public final class Bridge {
    * {@code declaredEvents} are the event addresses the services declare in their records, read live.
    */
   public Bridge(Vertx vertx, MeshConfig config, Registry registry, long gatewayTimeoutMs,
-      Handler<RoutingContext> registrationLimit, Supplier<List<String>> declaredEvents) {
+      Handler<RoutingContext> registrationLimit, Supplier<List<String>> declaredEvents, Identities identities) {
     this.vertx = vertx;
     this.registrationLimit = registrationLimit;
     this.settings = BridgeSettings.from(config, gatewayTimeoutMs);
@@ -68,11 +69,12 @@ public final class Bridge {
     this.subscriptions = new Subscriptions(vertx, settings, eventCatalog,
         new WebhookDelivery(vertx, http, deadLetters, settings));
     this.services = new ForeignServices(vertx, registry, settings, http, subscriptions);
-    this.calls = new EventBusCalls(vertx, new ServiceClient(vertx, null, settings.forwardTimeoutMs()), settings);
+    this.calls = new EventBusCalls(vertx,
+        new ServiceClient(vertx, identities, BridgeCaller.SENDER, null, settings.forwardTimeoutMs()), settings);
     this.stream = new EventStream(vertx, subscriptions, settings.streamPingMs());
     this.routeProxy = new ForeignRouteProxy(http, gatewayTimeoutMs);
     this.auth = new BridgeAuth(settings.secret(), credential -> services.callerOf(credential, settings));
-    this.tcp = new TcpBridge(vertx, settings, auth, services::ownerOf);
+    this.tcp = new TcpBridge(vertx, settings, auth, services::ownerOf, identities);
   }
 
   /** Starts the TCP bridge; the HTTP part is ready as soon as {@link #router()} is mounted. */

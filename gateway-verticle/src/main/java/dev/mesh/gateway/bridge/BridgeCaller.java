@@ -1,8 +1,10 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshError;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -11,9 +13,11 @@ import java.util.regex.Pattern;
  * returned, scoped to its name: it manages only its own registration, and may not call an address
  * another foreign service serves unless the operator granted it ({@code BRIDGE_GRANTS}).
  */
-record BridgeCaller(String serviceId, String name, List<Pattern> grants) {
+record BridgeCaller(String serviceId, String name, List<Pattern> grants, Set<String> roles) {
 
-  static final BridgeCaller OPERATOR = new BridgeCaller(null, null, List.of());
+  static final BridgeCaller OPERATOR = new BridgeCaller(null, null, List.of(), Set.of());
+  /** The name the bridge signs the operator's calls as; a foreign service's is {@code bridge/<name>}. */
+  static final String SENDER = "bridge";
   private static final String KEY = "bridge.caller";
 
   boolean operator() {
@@ -27,6 +31,15 @@ record BridgeCaller(String serviceId, String name, List<Pattern> grants) {
 
   void putInto(RoutingContext ctx) {
     ctx.put(KEY, this);
+  }
+
+  /**
+   * Who it is inside the mesh: the bridge acting for it, with only the roles the operator granted it
+   * ({@code BRIDGE_GRANT_ROLES}); the operator's secret carries none. The service it calls decides by its
+   * own policy, so a foreign service reads users' data only if the operator granted it a role that may.
+   */
+  Caller identity() {
+    return new Caller(null, roles, Set.of(), operator() ? SENDER : SENDER + "/" + name);
   }
 
   /** Its own registration only. */

@@ -1,10 +1,13 @@
 package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.MeshConfig;
+import dev.mesh.common.SecretFile;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +29,8 @@ public record BridgeSettings(
     int proxyPoolSize,
     String tcpHost,
     int tcpPort,
-    Map<String, List<Pattern>> grants) {
+    Map<String, List<Pattern>> grants,
+    Map<String, Set<String>> grantedRoles) {
 
   public static final String SECRET = "BRIDGE_SECRET";
   public static final String ALLOW_SEND = "BRIDGE_ALLOW_SEND";
@@ -46,9 +50,9 @@ public record BridgeSettings(
   public static final String TCP_HOST = "BRIDGE_TCP_HOST";
   public static final String TCP_PORT = "BRIDGE_TCP_PORT";
   public static final String GRANTS = "BRIDGE_GRANTS";
+  public static final String GRANT_ROLES = "BRIDGE_GRANT_ROLES";
 
-  /** The local-development secret; README says to set BRIDGE_SECRET anywhere else. */
-  public static final String DEV_SECRET = "mesh-dev-secret";
+  public static final String SECRET_FILE = "BRIDGE_SECRET_FILE";
 
   public static BridgeSettings from(MeshConfig config, long gatewayTimeoutMs) {
     AddressRules rules = new AddressRules(
@@ -58,7 +62,7 @@ public record BridgeSettings(
         config.get(ALLOW_SERVE, "mesh\\..*"));
     List<String> catalog = config.getList(EVENT_ADDRESSES, "");
     return new BridgeSettings(
-        config.get(SECRET, DEV_SECRET),
+        secret(config),
         rules,
         catalog,
         config.getInt(HEARTBEAT_INTERVAL_MS, 2000),
@@ -72,7 +76,49 @@ public record BridgeSettings(
         config.getInt(PROXY_POOL_SIZE, 64),
         config.get(TCP_HOST, "127.0.0.1"),
         config.getInt(TCP_PORT, 7000),
-        grants(config.get(GRANTS, "")));
+        grants(config.get(GRANTS, "")),
+        grantedRoles(config.get(GRANT_ROLES, "")));
+  }
+
+  /**
+   * The bootstrap secret: {@code BRIDGE_SECRET}, else the file {@code BRIDGE_SECRET_FILE} names (a mounted
+   * Secret), else the one made at first start in {@code <MESH_DATA_DIR>/gateway/bridge.secret}, which
+   * every gateway sharing the data directory reads and {@code ./mesh bridge-secret} prints.
+   */
+  static String secret(MeshConfig config) {
+    String given = config.get(SECRET, "");
+    if (!given.isBlank()) {
+      return given;
+    }
+    String file = config.get(SECRET_FILE, "");
+    return file.isBlank() ? SecretFile.loadOrCreate(defaultSecretFile(config)) : SecretFile.read(Path.of(file));
+  }
+
+  public static Path defaultSecretFile(MeshConfig config) {
+    return Path.of(config.get("MESH_DATA_DIR", "var/data"), "gateway", "bridge.secret").toAbsolutePath();
+  }
+
+  /**
+   * The roles the operator grants foreign services: {@code name:role} entries, comma-separated, e.g.
+   * {@code notifications:admin}. A foreign service's calls carry these roles and no others (by default
+   * none), and each Java service's own policy decides what they allow.
+   */
+  static Map<String, Set<String>> grantedRoles(String text) {
+    Map<String, Set<String>> roles = new HashMap<>();
+    for (String entry : text.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int colon = entry.indexOf(':');
+      String role = colon <= 0 ? "" : entry.substring(colon + 1).trim();
+      if (role.isEmpty() || role.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException(GRANT_ROLES + " takes name:role entries, not '" + entry + "'");
+      }
+      roles.computeIfAbsent(entry.substring(0, colon).trim(), n -> new java.util.LinkedHashSet<>()).add(role);
+    }
+    Map<String, Set<String>> frozen = new HashMap<>();
+    roles.forEach((name, set) -> frozen.put(name, Set.copyOf(set)));
+    return Map.copyOf(frozen);
   }
 
   /**

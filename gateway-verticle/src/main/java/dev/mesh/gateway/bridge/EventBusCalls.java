@@ -41,7 +41,7 @@ final class EventBusCalls {
     Call call = Call.read(ctx, defaultTimeoutMs);
     rules.check(AddressRules.Kind.SEND, call.address);
     checkScope(ctx, call.address, ownerOf);
-    call.of(client).timeout(call.timeoutMs).request(call.body)
+    call.of(client, BridgeCaller.of(ctx).identity()).timeout(call.timeoutMs).request(call.body)
         .onSuccess(reply -> respond(ctx, reply))
         .onFailure(ctx::fail);
   }
@@ -50,7 +50,7 @@ final class EventBusCalls {
     Call call = Call.read(ctx, defaultTimeoutMs);
     rules.check(AddressRules.Kind.SEND, call.address);
     checkScope(ctx, call.address, ownerOf);
-    call.of(client).send(call.body);
+    call.of(client, BridgeCaller.of(ctx).identity()).send(call.body);
     ctx.response().setStatusCode(202);
     ctx.json(new JsonObject().put("address", call.address).put("sent", true));
   }
@@ -125,9 +125,12 @@ final class EventBusCalls {
           body == null ? new JsonObject() : (JsonObject) body, timeoutMs);
     }
 
-    /** The call through the mesh's client, which drops a bridge client's look-alikes of identity headers. */
-    ServiceClient.Call of(ServiceClient client) {
-      return client.call(null, action).at(address).headers(extraHeaders());
+    /**
+     * The call through the mesh's client, signed as the bridge acting for {@code identity}; the client
+     * drops a bridge client's look-alikes of the identity header.
+     */
+    ServiceClient.Call of(ServiceClient client, Caller identity) {
+      return client.sentBy(identity.service()).call(null, action).at(address).headers(extraHeaders()).as(identity);
     }
 
     /** Published events are not calls: they carry the client's headers and the action, nothing else. */

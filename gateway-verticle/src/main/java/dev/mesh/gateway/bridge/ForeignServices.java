@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -138,7 +139,8 @@ final class ForeignServices {
   BridgeCaller callerOf(String credential, BridgeSettings settings) {
     Live live = byCredential.get(credential);
     return live == null ? null
-        : new BridgeCaller(live.id, live.registration.name(), settings.grants().getOrDefault(live.registration.name(), List.of()));
+        : new BridgeCaller(live.id, live.registration.name(), settings.grants().getOrDefault(live.registration.name(), List.of()),
+            settings.grantedRoles().getOrDefault(live.registration.name(), Set.of()));
   }
 
   /** The name of the foreign service registered here that serves {@code address}, or null. */

@@ -1,12 +1,15 @@
 package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.Caller;
+import dev.mesh.common.contract.ServiceAddress;
+import dev.mesh.common.identity.Identities;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.util.function.Function;
@@ -33,10 +36,13 @@ final class TcpBridge {
 
   private final BridgeAuth auth;
   private final Function<String, String> ownerOf;
+  private final Identities identities;
 
   /** {@code auth} tells who a frame's credential belongs to; {@code ownerOf} which foreign service serves an address. */
-  TcpBridge(Vertx vertx, BridgeSettings settings, BridgeAuth auth, Function<String, String> ownerOf) {
+  TcpBridge(Vertx vertx, BridgeSettings settings, BridgeAuth auth, Function<String, String> ownerOf,
+      Identities identities) {
     this.vertx = vertx;
+    this.identities = identities;
     this.auth = auth;
     this.ownerOf = ownerOf;
     this.rules = settings.rules();
@@ -110,6 +116,12 @@ final class TcpBridge {
     // the credential and identity headers are the bridge's business, not the receiver's
     headers.fieldNames().removeIf(name -> name.equalsIgnoreCase("authorization")
         || Caller.HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)));
+    if (allowed && event.type() == BridgeEventType.SEND) {
+      // a send is a call: it carries the identity of the bridge acting for the frame's caller
+      Caller identity = caller.identity();
+      headers.put(Identities.HEADER, identities.sign(identity, ServiceAddress.serviceOf(address)));
+      raw.put("headers", headers);
+    }
     event.complete(allowed);
   }
 

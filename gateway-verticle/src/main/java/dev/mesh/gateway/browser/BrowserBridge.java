@@ -1,6 +1,9 @@
 package dev.mesh.gateway.browser;
 
+import dev.mesh.common.Caller;
 import dev.mesh.common.MeshService;
+import dev.mesh.common.contract.ServiceAddress;
+import dev.mesh.common.identity.Identities;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -38,9 +41,13 @@ final class BrowserBridge {
   private final AtomicInteger openSockets = new AtomicInteger();
   // sockets already logged at INFO for a refusal: later refusals of the same socket go to DEBUG
   private final Set<SockJSSocket> noisySockets = ConcurrentHashMap.newKeySet();
+  private final Identities identities;
+  /** The name the browsers' calls are signed as sent through. */
+  static final String SENDER = "browser-bridge";
 
-  BrowserBridge(Vertx vertx, int maxSockets, long pingTimeoutMs, long replyTimeoutMs) {
+  BrowserBridge(Vertx vertx, Identities identities, int maxSockets, long pingTimeoutMs, long replyTimeoutMs) {
     this.vertx = vertx;
+    this.identities = identities;
     this.maxSockets = maxSockets;
     this.pingTimeoutMs = pingTimeoutMs;
     this.replyTimeoutMs = replyTimeoutMs;
@@ -122,8 +129,13 @@ final class BrowserBridge {
       refuse(event, "send to " + address, refusal);
       return;
     }
-    // only the action travels on: a browser cannot set other headers a service might trust
-    raw.put("headers", action == null ? new JsonObject() : new JsonObject().put(MeshService.ACTION_HEADER, action));
+    // only the action travels on, and to a service the identity of an anonymous caller through this
+    // gateway: a browser cannot set other headers a service might trust
+    JsonObject onward = action == null ? new JsonObject() : new JsonObject().put(MeshService.ACTION_HEADER, action);
+    if (address.startsWith(ServiceAddress.PREFIX)) {
+      onward.put(Identities.HEADER, identities.sign(Caller.ANONYMOUS.actingThrough(SENDER), ServiceAddress.serviceOf(address)));
+    }
+    raw.put("headers", onward);
     log.debug("browser {} sends {} to {}", remote(event.socket()), action, address);
     event.complete(true);
   }

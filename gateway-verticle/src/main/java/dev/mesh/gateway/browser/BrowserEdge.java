@@ -2,6 +2,7 @@ package dev.mesh.gateway.browser;
 
 import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshConfig;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.common.Registry;
 import dev.mesh.gateway.edge.PageHeaders;
 import dev.mesh.gateway.observe.SlidingWindow;
@@ -40,7 +41,7 @@ public final class BrowserEdge {
 
   public BrowserEdge(Vertx vertx, MeshConfig settings, Registry registry, RouteTable table, Breakers breakers,
       long replyTimeoutMs) {
-    this.bridge = new BrowserBridge(vertx, settings.getInt(MAX_SOCKETS, 500),
+    this.bridge = new BrowserBridge(vertx, Identities.of(vertx, settings), settings.getInt(MAX_SOCKETS, 500),
         settings.getInt(PING_TIMEOUT_MS, 30_000), replyTimeoutMs);
     this.status = new MeshStatus(vertx, registry, table, breakers, bridge::openSockets);
     this.statusPeriodMs = settings.getInt(STATUS_PUBLISH_MS, 1000);

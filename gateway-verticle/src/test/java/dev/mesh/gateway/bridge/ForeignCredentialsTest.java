@@ -29,7 +29,8 @@ class ForeignCredentialsTest {
 
   @BeforeAll
   static void start() {
-    mesh = new BridgeFixture(new JsonObject().put(BridgeSettings.GRANTS, "beta:mesh\\.granted"));
+    mesh = new BridgeFixture(new JsonObject().put(BridgeSettings.GRANTS, "beta:mesh\\.granted")
+        .put(BridgeSettings.GRANT_ROLES, "trusted:admin"));
   }
 
   @AfterAll
@@ -71,6 +72,24 @@ class ForeignCredentialsTest {
     assertEquals(204, mesh.call("DELETE", "/bridge/services/" + beta.getString("id"), null, betaCredential).statusCode());
     assertJsonError(mesh.call("POST", "/bridge/request", new JsonObject().put("address", "mesh.echo")
         .put("action", "echo"), betaCredential), 403, "forbidden");
+  }
+
+  @Test
+  void insideTheMeshAForeignServiceHasOnlyTheRolesTheOperatorGrantedIt() throws Exception {
+    JsonObject vault = new JsonObject().put("address", "mesh.echo").put("action", "vault");
+    assertJsonError(mesh.call("POST", "/bridge/request", vault), 403, "forbidden");
+    JsonObject plain = registered(new JsonObject().put("name", "plain").put("baseUrl", "http://127.0.0.1:9"));
+    assertJsonError(mesh.call("POST", "/bridge/request", vault, "Bearer " + plain.getString("credential")),
+        403, "forbidden");
+
+    JsonObject trusted = registered(new JsonObject().put("name", "trusted").put("baseUrl", "http://127.0.0.1:9"));
+    HttpResponse<String> opened = mesh.call("POST", "/bridge/request", vault,
+        "Bearer " + trusted.getString("credential"));
+    assertEquals(200, opened.statusCode(), opened.body());
+    JsonObject seen = new JsonObject(opened.body());
+    assertEquals("bridge/trusted", seen.getString("svc"), "the bridge acting for that foreign service");
+    assertEquals(new JsonArray().add("admin"), seen.getJsonArray("roles"), "with the role BRIDGE_GRANT_ROLES gave it");
+    assertEquals(null, seen.getString("sub"), "and for no end user");
   }
 
   @Test

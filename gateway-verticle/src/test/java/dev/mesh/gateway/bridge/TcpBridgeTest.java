@@ -66,6 +66,12 @@ class TcpBridgeTest {
       assertEquals("err", failure.getString("type"), failure.encode());
       assertEquals(404, failure.getInteger("failureCode"), "the service's failure code reaches the client");
       assertEquals("not_found", new JsonObject(failure.getString("message")).getString("error"), failure.encode());
+
+      client.write(new JsonObject().put("type", "send").put("address", "mesh.echo").put("replyAddress", "my-reply-3")
+          .put("headers", new JsonObject().put("action", "vault")).put("body", new JsonObject()));
+      JsonObject refused = client.read();
+      assertEquals(403, refused.getInteger("failureCode"),
+          "the frame reaches the service as the bridge, with no role: an admin's action refuses it " + refused.encode());
     }
   }
 

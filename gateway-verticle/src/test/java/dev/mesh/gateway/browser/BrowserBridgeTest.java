@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.GatewayVerticle;
@@ -20,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -60,11 +63,15 @@ class BrowserBridgeTest {
     gatewayNode = cluster.join();
     serviceNode = cluster.join();
     client = gatewayNode.createWebSocketClient();
+    // a stand-in of the inventory service: it answers with the headers it got and the identity they verify as
+    Identities identities = Identities.of(serviceNode, MeshConfig.of(cluster.settings()));
     TestCluster.await(serviceNode.eventBus().consumer("mesh.inventory", message -> {
       JsonObject call = new JsonObject().put("action", message.headers().get("action"))
-          .put("headers", new JsonArray(new ArrayList<>(message.headers().names())));
+          .put("headers", new JsonArray(new ArrayList<>(new TreeSet<>(message.headers().names()))));
       inventoryCalls.add(call);
-      message.reply(call);
+      identities.verify(message.headers().get(Identities.HEADER), "inventory")
+          .onComplete(caller -> message.reply(call.copy().put("caller",
+              caller.succeeded() ? caller.result().toJson() : new JsonObject().put("refused", true))));
     }).completion());
     TestCluster.await(serviceNode.eventBus().consumer("events.order.confirmed", m -> confirmedEvents.add(m.body()))
         .completion());
@@ -133,8 +140,12 @@ class BrowserBridgeTest {
     JsonObject listed = browser.request("mesh.inventory", new JsonObject(),
         new JsonObject().put("action", "list").put("x-user", "admin"));
     assertEquals("list", listed.getJsonObject("body").getString("action"), listed.encode());
-    assertEquals(new JsonArray().add("action"), listed.getJsonObject("body").getJsonArray("headers"),
-        "only the action header reaches the service: a browser cannot forge others");
+    assertEquals(new JsonArray().add("action").add(Identities.HEADER), listed.getJsonObject("body").getJsonArray("headers"),
+        "only the action header and the gateway's signed identity reach the service: a browser cannot forge others");
+    JsonObject caller = listed.getJsonObject("body").getJsonObject("caller");
+    assertEquals(null, caller.getString("sub"), "an anonymous caller: " + caller.encode());
+    assertEquals(new JsonArray(), caller.getJsonArray("roles"));
+    assertEquals(BrowserBridge.SENDER, caller.getString("svc"), "sent on by the gateway's browser bridge");
   }
 
   @Test

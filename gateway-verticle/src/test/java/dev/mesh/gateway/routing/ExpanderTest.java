@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mesh.common.Breakers;
 import dev.mesh.common.Caller;
+import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.ServiceClient;
+import dev.mesh.common.identity.Identities;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -51,7 +53,8 @@ class ExpanderTest {
   static void standInServices() {
     vertx = Vertx.vertx();
     // a send timeout no loaded machine reaches: these tests are about what is embedded, not about time
-    expander = new Expander(new ServiceClient(vertx, new Breakers(vertx, "test", 5, 30_000), 30_000));
+    expander = new Expander(new ServiceClient(vertx, Identities.of(vertx, MeshConfig.of(TestCluster.create().settings())), "gateway",
+        new Breakers(vertx, "test", 5, 30_000), 30_000));
     TestCluster.await(vertx.eventBus().<JsonObject>consumer("mesh.users", message -> {
       asked.computeIfAbsent("mesh.users", a -> new AtomicInteger()).incrementAndGet();
       if (!"get".equals(message.headers().get(MeshService.ACTION_HEADER))) {
