@@ -113,10 +113,10 @@ final class OrderStore {
         .map(OrderStore::single);
   }
 
-  /** A release or commit inventory could not take now: due again in {@code delayMs}. */
-  Future<Order> stockLater(Order order, long delayMs) {
+  /** A compensation or commit that {@code service} could not take now: due again in {@code delayMs}. */
+  Future<Order> stockLater(Order order, String service, long delayMs) {
     return pool.preparedQuery(OrderSql.STOCK_LATER)
-        .execute(Tuple.of(order.id(), order.claim(), delayMs, Downstream.INVENTORY))
+        .execute(Tuple.of(order.id(), order.claim(), delayMs, service))
         .map(OrderStore::single);
   }
 

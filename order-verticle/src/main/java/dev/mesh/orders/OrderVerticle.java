@@ -54,7 +54,7 @@ public class OrderVerticle extends DatabaseService {
           new Backoff(settings.getInt(RETRY_MIN_MS, 250), settings.getInt(RETRY_MAX_MS, 5000)));
       Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
           settings.getInt(BREAKER_RESET_MS, 5000));
-      Downstream downstream = new Downstream(
+      Downstream downstream = new MeshDownstream(
           new ServiceClient(vertx, breakers, settings.getInt(CALL_TIMEOUT_MS, 2000)), breakers);
       relay = new OutboxRelay(vertx, db.pool());
       OrderStore store = new OrderStore(db.pool(), relay::wake);

@@ -66,7 +66,7 @@ final class OrderFixture implements AutoCloseable {
 
   Instance instance(OrderSaga.Timing timing, int breakerMaxFailures, long breakerResetMs) {
     Breakers breakers = new Breakers(vertx, "orders", breakerMaxFailures, breakerResetMs);
-    Downstream downstream = new Downstream(new ServiceClient(vertx, breakers, 300), breakers);
+    Downstream downstream = new MeshDownstream(new ServiceClient(vertx, breakers, 300), breakers);
     OutboxRelay relay = new OutboxRelay(vertx, database.pool());
     OrderStore store = new OrderStore(database.pool(), relay::wake);
     OrderRecovery recovery = new OrderRecovery(vertx, store, downstream, timing);

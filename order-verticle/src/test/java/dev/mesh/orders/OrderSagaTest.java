@@ -14,6 +14,7 @@ import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.orders.OrderFixture.Instance;
+import dev.mesh.contracts.InventoryContract;
 import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import dev.mesh.orders.StandInInventory.Counts;
@@ -286,7 +287,7 @@ class OrderSagaTest {
     await(inventory.mode(Mode.UNAVAILABLE));
     String first = place(orders, user, items(sku, 1)).body().getString("id");
     Eventually.await(OrderFixture.BOUND, "the breaker towards inventory opens",
-        () -> orders.downstream().breakerOpen(Downstream.INVENTORY));
+        () -> orders.downstream().breakerOpen(InventoryContract.SERVICE));
     String second = place(orders, user, items(sku, 1)).body().getString("id");
     int callsWhenOpen = inventory.calls("reserve");
     assertEquals(0, inventory.calls("reserve", second), "refused by the open breaker without a call");
