@@ -1,7 +1,5 @@
 package dev.mesh.orders;
 
-import dev.mesh.common.Breakers;
-import dev.mesh.common.ServiceClient;
 import dev.mesh.contracts.OrdersContract;
 import dev.mesh.db.Database;
 import dev.mesh.common.MeshConfig;
@@ -25,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The order service's parts against a real embedded PostgreSQL, on a local event bus where users and
  * inventory are stood in for by real consumers ({@link StandInUsers}, {@link StandInInventory}). Each
- * {@link #instance} is what one order-service instance builds: its own store, saga, sweep, relay and
- * breakers, on the one shared database. The order events the relays publish are recorded.
+ * {@link #instance} is what one order-service instance builds, wired as OrderVerticle wires it: its own
+ * store, saga, sweep, relay and breakers, on the one shared database. The order events the relays publish
+ * are recorded.
  */
 final class OrderFixture implements AutoCloseable {
 
@@ -42,12 +41,7 @@ final class OrderFixture implements AutoCloseable {
   /** Every order event delivered, in arrival order (duplicates included). */
   final List<JsonObject> events = new CopyOnWriteArrayList<>();
   private final List<Long> sweepTimers = new CopyOnWriteArrayList<>();
-  private final List<Instance> running = new CopyOnWriteArrayList<>();
-
-  /** One instance of the order service, as OrderVerticle wires it. */
-  record Instance(OrderStore store, OrderSaga saga, OrderRecovery recovery, OrderHandlers handlers,
-      OutboxRelay relay, Downstream downstream) {
-  }
+  private final List<OrderService> running = new CopyOnWriteArrayList<>();
 
   OrderFixture(Path dataDir) {
     database = await(Database.open(vertx, MeshConfig.of(new JsonObject().put(Database.DATA_DIR, dataDir.toString())),
@@ -60,22 +54,17 @@ final class OrderFixture implements AutoCloseable {
     }
   }
 
-  Instance instance(OrderSaga.Timing timing) {
+  OrderService instance(OrderSaga.Timing timing) {
     return instance(timing, 3, 1_000);
   }
 
-  Instance instance(OrderSaga.Timing timing, int breakerMaxFailures, long breakerResetMs) {
-    Breakers breakers = new Breakers(vertx, "orders", breakerMaxFailures, breakerResetMs);
-    Downstream downstream = new MeshDownstream(new ServiceClient(vertx, breakers, 300), breakers);
+  OrderService instance(OrderSaga.Timing timing, int breakerMaxFailures, long breakerResetMs) {
     OutboxRelay relay = new OutboxRelay(vertx, database.pool());
-    OrderStore store = new OrderStore(database.pool(), relay::wake);
-    OrderRecovery recovery = new OrderRecovery(vertx, store, downstream, timing);
-    OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn, new OrderMetrics(vertx, database.pool()));
-    recovery.setSaga(saga);
+    OrderService instance = OrderService.onPostgres(vertx, database.pool(), relay::wake,
+        new OrderMetrics(vertx, database.pool()),
+        new OrderService.Settings(timing, 300, 1_000, breakerMaxFailures, breakerResetMs));
     // as OrderVerticle does: a periodic sweep besides the wake-ups for retries
-    sweepTimers.add(vertx.setPeriodic(100, id -> recovery.sweep()));
-    Instance instance = new Instance(store, saga, recovery, new OrderHandlers(vertx, store, saga, timing.leaseMs(), 1_000), relay,
-        downstream);
+    sweepTimers.add(vertx.setPeriodic(100, id -> instance.recovery().sweep()));
     running.add(instance);
     return instance;
   }
@@ -97,7 +86,7 @@ final class OrderFixture implements AutoCloseable {
   }
 
   /** {@code create} as a client calls it: the reply (201 or 202) with the order. */
-  static Reply place(Instance instance, String userId, JsonArray items) {
+  static Reply place(OrderService instance, String userId, JsonArray items) {
     return await(instance.handlers().createOrder(new JsonObject().put("userId", userId).put("items", items)
         .put("idempotencyKey", UUID.randomUUID().toString())));
   }
