@@ -8,6 +8,7 @@ import dev.mesh.contracts.OrdersContract.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -72,7 +73,9 @@ final class OrderHandlers {
   Future<Reply> listOrders(JsonObject input) {
     OrderValidation.Page page = ownPage(OrderValidation.list(input), Caller.of(input));
     return store.list(page.userId(), page.afterSeq(), page.limit()).map(orders -> {
-      JsonObject body = new JsonObject().put("items", OrderStore.page(orders));
+      JsonArray items = new JsonArray();
+      orders.forEach(order -> items.add(order.toJson()));
+      JsonObject body = new JsonObject().put("items", items);
       if (orders.size() == page.limit()) {
         body.put("next", Cursor.encode(OrderValidation.CURSOR_TAG, Long.toString(orders.get(orders.size() - 1).seq())));
       }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * read from the database every {@value #GAUGE_INTERVAL_MS} ms, the orders PENDING now, the outbox
  * backlog and the age of its oldest event (the relay's lag). Reasons are categories, never free text.
  */
-final class OrderMetrics {
+final class OrderMetrics implements SagaOutcomes {
 
   static final long GAUGE_INTERVAL_MS = 5000;
   private static final String GAUGES = "SELECT (SELECT count(*) FROM orders WHERE status = 'PENDING') AS pending,"
@@ -60,7 +60,8 @@ final class OrderMetrics {
     vertx.cancelTimer(timer);
   }
 
-  void sagaEnded(Order order, String reason) {
+  @Override
+  public void sagaEnded(Order order, String reason) {
     String state = order.status().name();
     outcomes.computeIfAbsent(state + ' ' + reason, k -> Counter.builder("mesh.orders.saga.outcomes")
         .description("Sagas that reached a final state, by state and reason")

@@ -5,6 +5,8 @@ import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * may sweep one database: {@link OrderStore#claimDue} hands each due order to one of them.
  *
  * <p>It runs every {@code ORDERS_SWEEP_INTERVAL_MS}, at start, and when a retry falls due sooner
- * ({@link #wakeIn}, one timer for the whole instance, never one per order). A pass that takes orders
- * is a trace of its own ({@code orders sweep}), linked to the traces that created those orders.
+ * ({@link #wakeIn}, one timer on the {@link SagaClock} for the whole instance, never one per order). A
+ * pass that takes orders is a trace of its own ({@code orders sweep}), linked to the traces that created
+ * those orders.
  */
 final class OrderRecovery {
 
@@ -25,28 +28,35 @@ final class OrderRecovery {
   /** The database decides what is due; coming back a little late makes sure it is. */
   private static final long WAKE_SLACK_MS = 20;
 
-  private final Vertx vertx;
   private final OrderStore store;
   private final Downstream downstream;
   private final OrderSaga.Timing timing;
+  private final SagaClock clock;
   private final TimerTraces traces;
-  private OrderSaga saga;
+  private final OrderSaga saga;
   private boolean sweeping;
   private volatile boolean stopped;
   private long wakeTimer = -1;
   private long wakeAt = Long.MAX_VALUE;
 
-  OrderRecovery(Vertx vertx, OrderStore store, Downstream downstream, OrderSaga.Timing timing) {
-    this.vertx = vertx;
+  /**
+   * The sweep and the saga it drives are made together, because each needs the other: the sweep drives
+   * the saga's orders, and the saga tells the sweep when a retry falls due. {@code saga} makes the saga
+   * from the sweep's {@link #wakeIn}.
+   */
+  OrderRecovery(Vertx vertx, OrderStore store, Downstream downstream, OrderSaga.Timing timing, SagaClock clock,
+      Function<LongConsumer, OrderSaga> saga) {
     this.store = store;
     this.downstream = downstream;
     this.timing = timing;
+    this.clock = clock;
     this.traces = new TimerTraces(vertx, "dev.mesh.orders");
+    this.saga = saga.apply(this::wakeIn);
   }
 
-  /** The saga it drives (set after both exist: the saga tells this sweep when its retries fall due). */
-  void setSaga(OrderSaga saga) {
-    this.saga = saga;
+  /** The saga this sweep drives, for the handlers that start and cancel orders. */
+  OrderSaga saga() {
+    return saga;
   }
 
   /** One pass; a pass still running when the next is due is not doubled. A full batch sweeps again. */
@@ -80,15 +90,15 @@ final class OrderRecovery {
 
   /** Sweeps again in {@code delayMs}, unless a pass is already set for sooner. */
   void wakeIn(long delayMs) {
-    long at = System.currentTimeMillis() + delayMs + WAKE_SLACK_MS;
+    long at = clock.nowMs() + delayMs + WAKE_SLACK_MS;
     if (stopped || wakeTimer != -1 && wakeAt <= at) {
       return;
     }
     if (wakeTimer != -1) {
-      vertx.cancelTimer(wakeTimer);
+      clock.cancelTimer(wakeTimer);
     }
     wakeAt = at;
-    wakeTimer = vertx.setTimer(delayMs + WAKE_SLACK_MS, id -> {
+    wakeTimer = clock.setTimer(delayMs + WAKE_SLACK_MS, () -> {
       wakeTimer = -1;
       wakeAt = Long.MAX_VALUE;
       sweep();
@@ -99,7 +109,7 @@ final class OrderRecovery {
   void stop() {
     stopped = true;
     if (wakeTimer != -1) {
-      vertx.cancelTimer(wakeTimer);
+      clock.cancelTimer(wakeTimer);
     }
   }
 }

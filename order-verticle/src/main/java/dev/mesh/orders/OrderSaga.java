@@ -11,7 +11,9 @@ import static dev.mesh.orders.OrderStates.Stock.RELEASED;
 import static dev.mesh.orders.OrderStates.Stock.RESERVED;
 
 import dev.mesh.common.MeshError;
+import dev.mesh.common.contract.ActionContract;
 import dev.mesh.contracts.OrdersContract.Status;
+import dev.mesh.orders.OrderStates.Stock;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,19 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives claimed orders through the steps of {@link SagaStep}, then CONFIRMED; a refusal ends the order
- * REJECTED, a customer's cancel CANCELLED, and both are compensated by releasing the stock.
+ * Drives claimed orders through the steps declared in {@link SagaStep}, then CONFIRMED; a refusal ends
+ * the order REJECTED, a customer's cancel CANCELLED, and both are compensated by the compensations the
+ * steps declare. It knows no step, service or action by name: those are the declaration's.
  *
  * <p>A step whose service cannot answer (a 5xx) does not end the order: it is stored as waiting (its
  * step, the service, a retry time with backoff and jitter) and this driver lets go. The sweep
  * ({@link OrderRecovery}) takes it again when the retry is due, so waiting holds nothing in memory,
  * survives a crash and may be finished by any instance. Only when {@code giveUpMs} have passed since
- * its creation does a waiting order end CANCELLED. Releases and commits that inventory cannot take are
- * retried the same way, for as long as it takes.
+ * its creation does a waiting order end CANCELLED. Compensations and commits that a service cannot take
+ * are retried the same way, for as long as it takes.
  *
  * <p>Every write is guarded by the order's claim and its state (see {@link OrderSql}), so a driver that
  * lost the order (a customer cancel, a lease taken over after a long pause) changes nothing; every
- * inventory call is idempotent by order id, so re-driving any step is safe.
+ * compensation and commit is idempotent by order id, and so is every step that holds something for the
+ * order (the declaration's contract), so re-driving any step is safe.
  */
 final class OrderSaga {
 
@@ -50,16 +54,16 @@ final class OrderSaga {
   private final Downstream downstream;
   private final Timing timing;
   private final LongConsumer retryIn;
-  private final OrderMetrics metrics;
+  private final SagaOutcomes outcomes;
   private final Map<String, Promise<Order>> watchers = new ConcurrentHashMap<>();
 
   /** {@code retryIn} hears of every retry scheduled, so the sweep can come back in time for it. */
-  OrderSaga(OrderStore store, Downstream downstream, Timing timing, LongConsumer retryIn, OrderMetrics metrics) {
+  OrderSaga(OrderStore store, Downstream downstream, Timing timing, LongConsumer retryIn, SagaOutcomes outcomes) {
     this.store = store;
     this.downstream = downstream;
     this.timing = timing;
     this.retryIn = retryIn;
-    this.metrics = metrics;
+    this.outcomes = outcomes;
   }
 
   /**
@@ -107,13 +111,13 @@ final class OrderSaga {
           if (cancelled == null) {
             return Future.succeededFuture((Order) null);
           }
-          metrics.sagaEnded(cancelled, "customer");
+          outcomes.sagaEnded(cancelled, "customer");
           return drive(cancelled);
         });
   }
 
   private Future<Order> step(Order order, SagaStep step) {
-    return step.call(downstream, order).compose(
+    return downstream.call(step.action(), step.request(order), order.userId()).compose(
         answered -> step.next() == null ? confirm(order) : step(order, step.next()),
         failure -> {
           MeshError error = MeshError.from(failure);
@@ -150,13 +154,13 @@ final class OrderSaga {
       if (done == null) {
         return store.find(order.id()); // cancelled meanwhile: the cancel releases
       }
-      metrics.sagaEnded(done, "ok");
+      outcomes.sagaEnded(done, "ok");
       return commitNow ? commit(done) : Future.succeededFuture(done);
     });
   }
 
   /**
-   * Ends a PENDING order; compensates by releasing whatever the reserve step may have reserved.
+   * Ends a PENDING order; compensates whatever its steps may have done.
    * {@code why} is the reason's category for metrics, {@code reason} the words the customer reads.
    */
   private Future<Order> end(Order order, Status status, String why, String reason) {
@@ -164,32 +168,39 @@ final class OrderSaga {
       if (ended == null) {
         return store.find(order.id());
       }
-      metrics.sagaEnded(ended, why);
+      outcomes.sagaEnded(ended, why);
       return release(ended);
     });
   }
 
   private Future<Order> release(Order order) {
-    return downstream.release(order.id()).compose(
-        released -> settled(order, store.settleStock(order, List.of(ASKED, RESERVED), RELEASED)),
-        failure -> later(order, "release", failure));
+    return settle(order, SagaStep.COMPENSATIONS, List.of(ASKED, RESERVED), RELEASED);
   }
 
   private Future<Order> commit(Order order) {
-    return downstream.commit(order.id()).compose(
-        committed -> settled(order, store.settleStock(order, List.of(COMMITTING), COMMITTED)),
-        failure -> later(order, "commit", failure));
+    return settle(order, SagaStep.COMMITS, List.of(COMMITTING), COMMITTED);
   }
 
-  private static Future<Order> settled(Order order, Future<Order> write) {
-    return write.map(done -> done == null ? order : done);
+  /**
+   * Calls {@code actions} in turn, then records the stock settled. The first that fails defers the
+   * whole settlement: the retry calls them all again, which is safe as each is idempotent by order id.
+   */
+  private Future<Order> settle(Order order, List<ActionContract> actions, List<Stock> from, Stock to) {
+    if (actions.isEmpty()) {
+      return store.settleStock(order, from, to).map(done -> done == null ? order : done);
+    }
+    ActionContract action = actions.get(0);
+    return downstream.call(action, SagaStep.orderOnly(order), order.userId()).compose(
+        done -> settle(order, actions.subList(1, actions.size()), from, to),
+        failure -> later(order, action, failure));
   }
 
-  /** A release or commit that must wait for inventory; retried until it goes through. */
-  private Future<Order> later(Order order, String what, Throwable failure) {
-    long delay = retryDelay(Downstream.INVENTORY, order.attempts() + 1, failure);
-    log.info("{} of order {} deferred {} ms: {}", what, order.id(), delay, MeshError.from(failure).getMessage());
-    return store.stockLater(order, delay).map(waiting -> {
+  /** A compensation or commit that must wait for its service; retried until it goes through. */
+  private Future<Order> later(Order order, ActionContract action, Throwable failure) {
+    long delay = retryDelay(action.service(), order.attempts() + 1, failure);
+    log.info("{} of order {} deferred {} ms: {}", action.action(), order.id(), delay,
+        MeshError.from(failure).getMessage());
+    return store.stockLater(order, action.service(), delay).map(waiting -> {
       retryIn.accept(delay);
       return waiting == null ? order : waiting;
     });

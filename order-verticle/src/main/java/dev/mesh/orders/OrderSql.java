@@ -3,7 +3,6 @@ package dev.mesh.orders;
 import static dev.mesh.contracts.OrdersContract.Status.CANCELLED;
 import static dev.mesh.contracts.OrdersContract.Status.CONFIRMED;
 import static dev.mesh.contracts.OrdersContract.Status.PENDING;
-import static dev.mesh.orders.OrderStates.Stock.ASKED;
 import static dev.mesh.orders.OrderStates.Stock.COMMITTING;
 import static dev.mesh.orders.OrderStates.Stock.RESERVED;
 
@@ -35,13 +34,13 @@ final class OrderSql {
   }
 
   /**
-   * Born PENDING with stock ASKED (the saga may reserve any moment after this commits; recording it
-   * here spares a commit of its own per order), claimed by its creator ($6) for a lease of $7 ms; $8 is
-   * the trace of the request that made it (null when not exported).
+   * Born PENDING owing what the saga's steps may hold (ASKED: the saga may reserve any moment after this
+   * commits; recording it here spares a commit of its own per order), claimed by its creator ($6) for a
+   * lease of $7 ms; $8 is the trace of the request that made it (null when not exported).
    */
   static final String INSERT_ORDER = "INSERT INTO orders (id, user_id, items, status, idempotency_key, request_hash,"
       + " stock_state, claim, next_attempt_at, traceparent) VALUES ($1, $2, $3, " + quoted(PENDING) + ", $4, $5, "
-      + quoted(ASKED) + ", $6, " + inMs(7) + ", $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + COLUMNS;
+      + quoted(SagaStep.OWED_FROM_BIRTH) + ", $6, " + inMs(7) + ", $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + COLUMNS;
 
   static final String FIND_BY_KEY = "SELECT " + COLUMNS + " FROM orders WHERE idempotency_key = $1";
 
@@ -92,7 +91,7 @@ final class OrderSql {
       + " WHERE id = $1 AND claim = $2 AND status = " + quoted(PENDING)
       + " AND created_at > now() - make_interval(secs => $6::float8 / 1000) RETURNING " + COLUMNS;
 
-  /** A release or commit that inventory ($4) could not take now: due again in $3 ms. */
+  /** A compensation or commit that service $4 could not take now: due again in $3 ms. */
   static final String STOCK_LATER = "UPDATE orders SET waiting_for = $4, attempts = attempts + 1, claim = NULL,"
       + " next_attempt_at = " + inMs(3) + " WHERE id = $1 AND claim = $2 RETURNING " + COLUMNS;
 

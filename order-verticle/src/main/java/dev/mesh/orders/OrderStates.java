@@ -2,8 +2,9 @@ package dev.mesh.orders;
 
 /**
  * What the saga still owes the inventory service for an order ({@link Stock}), so whoever resumes an
- * order knows what to finish. What the customer sees is the contract's {@code OrdersContract.Status}.
- * The database's CHECK constraints list the same names (db/orders).
+ * order knows what to finish. Which step makes it owed, and which compensation or commit settles it, is
+ * declared with the steps ({@link SagaStep}). What the customer sees is the contract's
+ * {@code OrdersContract.Status}. The database's CHECK constraints list the same names (db/orders).
  */
 final class OrderStates {
 

@@ -1,8 +1,6 @@
 package dev.mesh.orders;
 
-import dev.mesh.common.Breakers;
 import dev.mesh.common.Endpoint;
-import dev.mesh.common.ServiceClient;
 import dev.mesh.common.identity.Identities;
 import dev.mesh.common.contract.Schemas;
 import dev.mesh.contracts.InventoryContract;
@@ -15,10 +13,10 @@ import java.util.List;
 
 /**
  * The order service ({@link OrdersContract}: its address, actions, states and events). The endpoint
- * table below pairs each action with its route and handler (docs/orders.md). The saga's steps are declared in {@link SagaStep} and driven by
- * {@link OrderSaga}; the sweep that takes waiting and orphaned orders is {@link OrderRecovery}; every
- * statement (and how instances share the database) is in {@link OrderSql}; the event relay is
- * {@link OutboxRelay}.
+ * table below pairs each action with its route and handler (docs/orders.md). The saga's steps are
+ * declared in {@link SagaStep} and driven by {@link OrderSaga}; the sweep that takes waiting and orphaned
+ * orders is {@link OrderRecovery}; {@link OrderService} wires them; every statement (and how instances
+ * share the database) is in {@link OrderSql}; the event relay is {@link OutboxRelay}.
  */
 public class OrderVerticle extends DatabaseService {
 
@@ -53,18 +51,14 @@ public class OrderVerticle extends DatabaseService {
           settings.getInt(CANCEL_WINDOW_MS, 60_000),
           settings.getInt(GIVE_UP_AFTER_MS, 60_000),
           new Backoff(settings.getInt(RETRY_MIN_MS, 250), settings.getInt(RETRY_MAX_MS, 5000)));
-      Breakers breakers = new Breakers(vertx, "orders", settings.getInt(BREAKER_MAX_FAILURES, 5),
-          settings.getInt(BREAKER_RESET_MS, 5000));
-      Downstream downstream = new Downstream(
-          new ServiceClient(vertx, Identities.of(vertx, settings), name(), breakers,
-              settings.getInt(CALL_TIMEOUT_MS, 2000)), breakers);
       relay = new OutboxRelay(vertx, db.pool());
-      OrderStore store = new OrderStore(db.pool(), relay::wake);
       metrics = new OrderMetrics(vertx, db.pool());
-      recovery = new OrderRecovery(vertx, store, downstream, timing);
-      OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn, metrics);
-      recovery.setSaga(saga);
-      orders = new OrderHandlers(vertx, store, saga, timing.leaseMs(), settings.getInt(REPLY_WITHIN_MS, 3000));
+      OrderService service = OrderService.onPostgres(vertx, Identities.of(vertx, settings), db.pool(), relay::wake,
+          metrics, new OrderService.Settings(
+          timing, settings.getInt(CALL_TIMEOUT_MS, 2000), settings.getInt(REPLY_WITHIN_MS, 3000),
+          settings.getInt(BREAKER_MAX_FAILURES, 5), settings.getInt(BREAKER_RESET_MS, 5000)));
+      recovery = service.recovery();
+      orders = service.handlers();
     });
   }
 

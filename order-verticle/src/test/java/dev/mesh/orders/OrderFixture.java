@@ -1,16 +1,14 @@
 package dev.mesh.orders;
 
-import dev.mesh.common.Breakers;
 import dev.mesh.common.Caller;
-import dev.mesh.common.ServiceClient;
-import dev.mesh.common.identity.Identities;
-import dev.mesh.common.testing.Bus;
-import dev.mesh.contracts.OrdersContract;
-import dev.mesh.db.Database;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Reply;
+import dev.mesh.common.identity.Identities;
+import dev.mesh.common.testing.Bus;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
+import dev.mesh.contracts.OrdersContract;
+import dev.mesh.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -28,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The order service's parts against a real embedded PostgreSQL, on a local event bus where users and
  * inventory are stood in for by real consumers ({@link StandInUsers}, {@link StandInInventory}). Each
- * {@link #instance} is what one order-service instance builds: its own store, saga, sweep, relay and
- * breakers, on the one shared database. The order events the relays publish are recorded.
+ * {@link #instance} is what one order-service instance builds, wired as OrderVerticle wires it: its own
+ * store, saga, sweep, relay and breakers, on the one shared database. The order events the relays publish
+ * are recorded.
  */
 final class OrderFixture implements AutoCloseable {
 
@@ -45,12 +44,7 @@ final class OrderFixture implements AutoCloseable {
   /** Every order event delivered, in arrival order (duplicates included). */
   final List<JsonObject> events = new CopyOnWriteArrayList<>();
   private final List<Long> sweepTimers = new CopyOnWriteArrayList<>();
-  private final List<Instance> running = new CopyOnWriteArrayList<>();
-
-  /** One instance of the order service, as OrderVerticle wires it. */
-  record Instance(OrderStore store, OrderSaga saga, OrderRecovery recovery, OrderHandlers handlers,
-      OutboxRelay relay, Downstream downstream) {
-  }
+  private final List<OrderService> running = new CopyOnWriteArrayList<>();
 
   private final MeshConfig settings;
 
@@ -65,23 +59,17 @@ final class OrderFixture implements AutoCloseable {
     }
   }
 
-  Instance instance(OrderSaga.Timing timing) {
+  OrderService instance(OrderSaga.Timing timing) {
     return instance(timing, 3, 1_000);
   }
 
-  Instance instance(OrderSaga.Timing timing, int breakerMaxFailures, long breakerResetMs) {
-    Breakers breakers = new Breakers(vertx, "orders", breakerMaxFailures, breakerResetMs);
-    Downstream downstream = new Downstream(
-        new ServiceClient(vertx, Identities.of(vertx, settings), OrdersContract.SERVICE, breakers, 300), breakers);
+  OrderService instance(OrderSaga.Timing timing, int breakerMaxFailures, long breakerResetMs) {
     OutboxRelay relay = new OutboxRelay(vertx, database.pool());
-    OrderStore store = new OrderStore(database.pool(), relay::wake);
-    OrderRecovery recovery = new OrderRecovery(vertx, store, downstream, timing);
-    OrderSaga saga = new OrderSaga(store, downstream, timing, recovery::wakeIn, new OrderMetrics(vertx, database.pool()));
-    recovery.setSaga(saga);
+    OrderService instance = OrderService.onPostgres(vertx, Identities.of(vertx, settings), database.pool(), relay::wake,
+        new OrderMetrics(vertx, database.pool()),
+        new OrderService.Settings(timing, 300, 1_000, breakerMaxFailures, breakerResetMs));
     // as OrderVerticle does: a periodic sweep besides the wake-ups for retries
-    sweepTimers.add(vertx.setPeriodic(100, id -> recovery.sweep()));
-    Instance instance = new Instance(store, saga, recovery, new OrderHandlers(vertx, store, saga, timing.leaseMs(), 1_000), relay,
-        downstream);
+    sweepTimers.add(vertx.setPeriodic(100, id -> instance.recovery().sweep()));
     running.add(instance);
     return instance;
   }
@@ -103,7 +91,7 @@ final class OrderFixture implements AutoCloseable {
   }
 
   /** {@code create} as a customer calls it for themselves: the reply (201 or 202) with the order. */
-  static Reply place(Instance instance, String userId, JsonArray items) {
+  static Reply place(OrderService instance, String userId, JsonArray items) {
     Caller customer = Caller.of(userId, List.of("customer"), List.of()).actingThrough("gateway");
     return await(instance.handlers().createOrder(new JsonObject().put("userId", userId).put("items", items)
         .put("idempotencyKey", UUID.randomUUID().toString()).put(Caller.FIELD, customer.toJson())));

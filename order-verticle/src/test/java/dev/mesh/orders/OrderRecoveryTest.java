@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.mesh.common.MeshService;
-import dev.mesh.orders.OrderFixture.Instance;
 import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import dev.mesh.orders.StandInInventory.Counts;
@@ -57,7 +56,7 @@ class OrderRecoveryTest {
     String user = fixture.users.addUser();
     String id = leftBehind(user, sku, "status = 'PENDING', step = 'CHECK_USER'", false);
 
-    Instance live = fixture.instance(QUICK);
+    OrderService live = fixture.instance(QUICK);
     await(live.recovery().sweep());
     Order untouched = fixture.order(id);
     assertEquals(Status.PENDING, untouched.status());
@@ -115,7 +114,7 @@ class OrderRecoveryTest {
         "status = 'CONFIRMED', confirmed_at = now(), stock_state = 'RESERVED', claim = NULL", true);
     fixture.sql("UPDATE orders SET next_attempt_at = now() + interval '1 minute' WHERE id = $1", id);
 
-    Instance live = fixture.instance(QUICK);
+    OrderService live = fixture.instance(QUICK);
     await(live.recovery().sweep());
     assertEquals(Stock.RESERVED, fixture.order(id).stock(), "still cancellable");
 
@@ -127,7 +126,7 @@ class OrderRecoveryTest {
   /** The fence: once another driver holds the claim, every write of the old one changes nothing. */
   @Test
   void aDriverWhoseClaimWasTakenOverWritesNothing() {
-    OrderStore store = new OrderStore(fixture.database.pool(), () -> { });
+    OrderStore store = new PgOrderStore(fixture.database.pool(), () -> { });
     Order mine = await(store.create(request(fixture.users.addUser(), fixture.inventory.addProduct(5)), 60_000)).order();
     lapse(mine.id());
     List<Order> takenOver = await(store.claimDue("another-driver", 60_000, 1_000, List.of(), 60_000));
@@ -146,7 +145,7 @@ class OrderRecoveryTest {
   /** What "one driver at a time" rests on: two sweeps claiming at the same moment never share an order. */
   @Test
   void twoSweepsClaimingAtOnceNeverTakeTheSameOrder() {
-    OrderStore store = new OrderStore(fixture.database.pool(), () -> { });
+    OrderStore store = new PgOrderStore(fixture.database.pool(), () -> { });
     List<String> ids = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {
       ids.add(await(store.create(request(UUID.randomUUID().toString(), "sku-x"), 600_000)).order().id());
@@ -170,7 +169,7 @@ class OrderRecoveryTest {
 
   /** An order recorded by a driver that then died, its row moved to {@code state}, its lease still running. */
   private static String leftBehind(String user, String sku, String state, boolean reserved) {
-    OrderStore store = new OrderStore(fixture.database.pool(), () -> { });
+    OrderStore store = new PgOrderStore(fixture.database.pool(), () -> { });
     Order order = await(store.create(request(user, sku), 60_000)).order();
     if (reserved) {
       await(fixture.vertx.eventBus().request("mesh.inventory",

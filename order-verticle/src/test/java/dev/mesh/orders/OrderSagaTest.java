@@ -14,7 +14,6 @@ import dev.mesh.common.MeshService;
 import dev.mesh.common.Reply;
 import dev.mesh.common.testing.Eventually;
 import dev.mesh.contracts.InventoryContract;
-import dev.mesh.orders.OrderFixture.Instance;
 import dev.mesh.contracts.OrdersContract.Status;
 import dev.mesh.orders.OrderStates.Stock;
 import dev.mesh.orders.StandInInventory.Counts;
@@ -74,7 +73,7 @@ class OrderSagaTest {
 
   @Test
   void aKnownUserWithStockIsConfirmedAtOnceAndTheStockStaysReserved() {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String sku = inventory.addProduct(10);
     Reply reply = place(orders, users.addUser(), items(sku, 3));
 
@@ -87,7 +86,7 @@ class OrderSagaTest {
 
   @Test
   void anUnknownUserIsRejectedAndNoReservationCanLandLater() {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String sku = inventory.addProduct(5);
     Reply reply = place(orders, java.util.UUID.randomUUID().toString(), items(sku, 1));
 
@@ -103,7 +102,7 @@ class OrderSagaTest {
 
   @Test
   void shortStockRejectsTheWholeOrderNamingTheShortSku() {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String scarce = inventory.addProduct(2);
     String plenty = inventory.addProduct(10);
     Reply reply = place(orders, users.addUser(), items(scarce, 5, plenty, 1));
@@ -118,7 +117,7 @@ class OrderSagaTest {
 
   @Test
   void anUnknownSkuIsRejected() {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     Reply reply = place(orders, users.addUser(), items("no-such-sku", 1));
 
     assertEquals("REJECTED", reply.body().getString("status"));
@@ -129,7 +128,7 @@ class OrderSagaTest {
   @ParameterizedTest
   @EnumSource(value = Mode.class, names = {"GONE", "UNAVAILABLE", "REPLY_LOST"})
   void anOrderWaitsForAnUnreachableUsersServiceAndIsConfirmedWhenItAnswers(Mode failure) {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String sku = inventory.addProduct(10);
     String user = users.addUser();
     await(users.mode(failure));
@@ -153,7 +152,7 @@ class OrderSagaTest {
   @ParameterizedTest
   @EnumSource(value = Mode.class, names = {"GONE", "UNAVAILABLE", "REPLY_LOST"})
   void anOrderWaitsForAnUnreachableInventoryAndReservesExactlyOnce(Mode failure) {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String sku = inventory.addProduct(10);
     String user = users.addUser();
     await(inventory.mode(failure));
@@ -176,7 +175,7 @@ class OrderSagaTest {
 
   @Test
   void anOrderThatWaitsPastItsGiveUpTimeIsCancelledAndWhatALostReplyReservedIsReleasedOnceInventoryIsBack() {
-    Instance orders = fixture.instance(new OrderSaga.Timing(2_000, 60_000, 1_500, new Backoff(20, 200)));
+    OrderService orders = fixture.instance(new OrderSaga.Timing(2_000, 60_000, 1_500, new Backoff(20, 200)));
     String sku = inventory.addProduct(10);
     await(inventory.mode(Mode.REPLY_LOST));
     String id = place(orders, users.addUser(), items(sku, 1)).body().getString("id");
@@ -199,7 +198,7 @@ class OrderSagaTest {
 
   @Test
   void aCustomerCancelsAWaitingOrderAndAReserveThatLandsLaterIsRefused() {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String sku = inventory.addProduct(10);
     await(inventory.mode(Mode.GONE));
     String id = place(orders, users.addUser(), items(sku, 1)).body().getString("id");
@@ -227,7 +226,7 @@ class OrderSagaTest {
    */
   @Test
   void aCancelRacingTheSagaEndsCancelledOnceWithNoStockHeld() {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String sku = inventory.addProduct(100);
     String user = users.addUser();
     List<String> ids = new ArrayList<>();
@@ -256,7 +255,7 @@ class OrderSagaTest {
 
   @Test
   void aConfirmedOrderCanBeCancelledWithinItsWindowButNotAfterThenItIsSold() {
-    Instance orders = fixture.instance(QUICK);
+    OrderService orders = fixture.instance(QUICK);
     String sku = inventory.addProduct(5);
     String user = users.addUser();
     String first = place(orders, user, items(sku, 2)).body().getString("id");
@@ -281,13 +280,13 @@ class OrderSagaTest {
 
   @Test
   void whileItsBreakerIsOpenTheSweepLeavesOrdersWaitingForThatServiceAlone() {
-    Instance orders = fixture.instance(QUICK, 2, 60_000);
+    OrderService orders = fixture.instance(QUICK, 2, 60_000);
     String sku = inventory.addProduct(10);
     String user = users.addUser();
     await(inventory.mode(Mode.UNAVAILABLE));
     String first = place(orders, user, items(sku, 1)).body().getString("id");
     Eventually.await(OrderFixture.BOUND, "the breaker towards inventory opens",
-        () -> orders.downstream().breakerOpen(Downstream.INVENTORY));
+        () -> orders.downstream().breakerOpen(InventoryContract.SERVICE));
     String second = place(orders, user, items(sku, 1)).body().getString("id");
     int callsWhenOpen = inventory.calls("reserve");
     assertEquals(0, inventory.calls("reserve", second), "refused by the open breaker without a call");
@@ -299,7 +298,7 @@ class OrderSagaTest {
 
     // another instance, whose breaker is closed, takes them once inventory answers
     await(inventory.mode(Mode.UP));
-    Instance other = fixture.instance(QUICK);
+    OrderService other = fixture.instance(QUICK);
     await(other.recovery().sweep());
     assertEquals(Status.CONFIRMED, fixture.awaitFinal(first).status());
     assertEquals(Status.CONFIRMED, fixture.awaitFinal(second).status());
