@@ -3,6 +3,7 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.gateway.edge.EdgeLimits;
 import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -62,7 +63,8 @@ public final class Bridge {
     this.stream = new EventStream(vertx, subscriptions, settings.streamPingMs());
     this.routeProxy = new ForeignRouteProxy(http, gatewayTimeoutMs);
     this.auth = new BridgeAuth(settings.secret(), credential -> services.callerOf(credential, settings));
-    this.tcp = new TcpBridge(vertx, settings, auth, services::ownerOf);
+    this.tcp = new TcpBridge(vertx, settings, auth, services::ownerOf,
+        EdgeLimits.from(config).tcpBridgeIdleTimeoutSeconds());
   }
 
   /** Starts the TCP bridge; the HTTP part is ready as soon as {@link #router()} is mounted. */

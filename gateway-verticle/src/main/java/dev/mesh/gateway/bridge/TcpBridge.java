@@ -9,6 +9,7 @@ import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,17 @@ final class TcpBridge {
   private final BridgeAuth auth;
   private final Function<String, String> ownerOf;
 
-  /** {@code auth} tells who a frame's credential belongs to; {@code ownerOf} which foreign service serves an address. */
-  TcpBridge(Vertx vertx, BridgeSettings settings, BridgeAuth auth, Function<String, String> ownerOf) {
+  /** A client connection silent in both directions for this long is closed: a dead client holds no socket. */
+  private final int idleTimeoutSeconds;
+
+  /**
+   * {@code auth} tells who a frame's credential belongs to; {@code ownerOf} which foreign service serves an
+   * address; {@code idleTimeoutSeconds} is {@code BRIDGE_TCP_IDLE_TIMEOUT_SECONDS}.
+   */
+  TcpBridge(Vertx vertx, BridgeSettings settings, BridgeAuth auth, Function<String, String> ownerOf,
+      int idleTimeoutSeconds) {
     this.vertx = vertx;
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.auth = auth;
     this.ownerOf = ownerOf;
     this.rules = settings.rules();
@@ -57,7 +66,8 @@ final class TcpBridge {
     rules.regexes(AddressRules.Kind.SEND).forEach(r -> options.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
     rules.regexes(AddressRules.Kind.PUBLISH).forEach(r -> options.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
     rules.regexes(AddressRules.Kind.SUBSCRIBE).forEach(r -> options.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
-    bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), this::check);
+    bridge = TcpEventBusBridge.create(vertx, options,
+        new NetServerOptions().setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS), this::check);
     return bridge.listen(port, host)
         .onSuccess(b -> log.info("TCP event-bus bridge listening on {}:{}", host, actualPort = port))
         .onFailure(e -> log.error("TCP event-bus bridge could not listen on {}:{} ({}); the HTTP bridge still works",
