@@ -16,7 +16,9 @@ public final class EdgeRefusals {
     /** A connection over the gateway's cap (closed). */
     CONNECTIONS("connections"),
     /** A connection over its client address's cap (closed). */
-    ADDRESS_CONNECTIONS("address_connections");
+    ADDRESS_CONNECTIONS("address_connections"),
+    /** A browser socket that sent messages faster than its rate (closed). */
+    BRIDGE_MESSAGE_RATE("bridge_message_rate");
 
     private final String label;
 
