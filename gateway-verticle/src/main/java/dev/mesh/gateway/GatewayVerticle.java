@@ -109,7 +109,7 @@ public class GatewayVerticle extends VerticleBase {
         .compose(v -> refreshRoutes())
         .compose(v -> bridge.start())
         .compose(v -> browsers.start())
-        .compose(v -> EdgeServer.create(vertx, settings).requestHandler(router()).listen(port, host))
+        .compose(v -> EdgeServer.create(vertx, settings, router()).listen(port, host))
         .compose(s -> {
           server = s;
           log.info("gateway listening on http://{}:{}", host, s.actualPort());

@@ -16,6 +16,7 @@ import dev.mesh.gateway.bridge.BridgeSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -139,6 +140,29 @@ class SecurityTest {
     assertEquals(200, callAs("/api/vault/audit", tokens.mint("eve", "auditor")).statusCode());
     assertEquals(200, callAs("/api/vault/audit", tokens.admin()).statusCode(), "admin may do everything");
     assertEquals(200, callAs("/api/vault/admin", tokens.admin()).statusCode());
+  }
+
+  /**
+   * Roles reach the services as one comma-joined header: a role named {@code "customer,admin"} must not
+   * arrive there as {@code admin}. Such a token, and any whose roles or scopes are not plain names, is a
+   * 401 at the edge, on every route.
+   */
+  @Test
+  void aRoleOrScopeThatCouldSplitDownstreamIsRefused() throws Exception {
+    String smuggled = tokens.sign(tokens.header(), Tokens.claims("mallory", "customer,admin"));
+    HttpResponse<String> admin = callAs("/api/vault/admin", smuggled);
+    assertJsonError(admin, 401, "unauthorized");
+    assertTrue(admin.body().contains("'roles' claim"), admin.body());
+    refused("a role with a comma", smuggled);
+    refused("a role with a space", tokens.sign(tokens.header(), Tokens.claims("mallory", "customer admin")));
+    refused("a role that is not a string", tokens.sign(tokens.header(), Tokens.claims("mallory").put("roles",
+        new JsonArray().add(1))));
+    refused("roles as an object", tokens.sign(tokens.header(), Tokens.claims("mallory").put("roles",
+        new JsonObject().put("admin", true))));
+    refused("a scope list joined by commas", tokens.sign(tokens.header(), Tokens.claims("mallory").put("scope",
+        "orders:read,orders:write")));
+    assertEquals(200, callAs("/api/vault/mine", tokens.sign(tokens.header(), Tokens.claims("ada", "customer")
+        .put("scope", "orders:read orders:write"))).statusCode(), "OAuth's space-separated scope string is fine");
   }
 
   @Test

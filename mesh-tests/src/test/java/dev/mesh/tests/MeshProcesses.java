@@ -61,6 +61,8 @@ final class MeshProcesses implements AutoCloseable {
     env.putIfAbsent("BRIDGE_TCP_PORT", "-1");
     // tests about something else are not throttled by the default rate limits (a test that is sets its own)
     env.putIfAbsent("GATEWAY_RATE_LIMITS", "read=1000000/1,write=1000000/1,bridge=1000000/1");
+    // and not by the per-address shield either: every request of a test comes from 127.0.0.1
+    env.putIfAbsent("GATEWAY_EDGE_RATE_LIMIT", "1000000/1");
     this.gateway = "http://127.0.0.1:" + gatewayPort;
     this.tokens = env.containsKey(TestCluster.KEY_DIR) ? Tokens.ofKeyDir(Path.of(env.get(TestCluster.KEY_DIR)))
         : Tokens.of(dataDir);

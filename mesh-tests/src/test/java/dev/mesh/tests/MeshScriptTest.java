@@ -58,6 +58,7 @@ class MeshScriptTest {
     env.put("BRIDGE_TCP_PORT", "-1");
     // one caller reads for minutes: the default per-caller limit would answer 429, which is not this test's subject
     env.put("GATEWAY_RATE_LIMITS", "read=1000000/1,write=1000000/1,bridge=1000000/1");
+    env.put("GATEWAY_EDGE_RATE_LIMIT", "1000000/1");
     env.put("MESH_READY_TIMEOUT", "240");
     env.put("MESH_JAVA_OPTS", "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
     try {

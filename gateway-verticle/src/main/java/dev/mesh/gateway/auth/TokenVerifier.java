@@ -15,8 +15,6 @@ import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,21 +104,10 @@ public final class TokenVerifier {
     if (!(settings.audience().equals(aud) || aud instanceof JsonArray array && array.contains(settings.audience()))) {
       throw MeshError.unauthorized("the bearer token is not for this API ('aud')");
     }
-    Caller caller = Caller.of(subject, list(claims.getValue(settings.rolesClaim())),
-        list(claims.getValue(settings.scopesClaim())));
+    Caller caller = Caller.of(subject, ClaimValues.names(settings.rolesClaim(), claims.getValue(settings.rolesClaim())),
+        ClaimValues.names(settings.scopesClaim(), claims.getValue(settings.scopesClaim())));
     verified.put(token, caller, claims.getValue("exp") instanceof Number exp ? exp.longValue() : 0,
         System.currentTimeMillis());
     return caller;
-  }
-
-  /** A claim given as a JSON array or as one space- or comma-separated string (OAuth's {@code scope}). */
-  private static List<String> list(Object claim) {
-    List<String> values = new ArrayList<>();
-    if (claim instanceof JsonArray array) {
-      array.forEach(v -> values.add(String.valueOf(v)));
-    } else if (claim instanceof String text) {
-      Arrays.stream(text.split("[ ,]")).filter(s -> !s.isBlank()).forEach(values::add);
-    }
-    return values;
   }
 }

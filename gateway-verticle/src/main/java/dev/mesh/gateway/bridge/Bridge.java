@@ -5,6 +5,7 @@ import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
 import dev.mesh.common.ServiceClient;
 import dev.mesh.common.identity.Identities;
+import dev.mesh.gateway.edge.EdgeLimits;
 import dev.mesh.gateway.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -74,7 +75,8 @@ public final class Bridge {
     this.stream = new EventStream(vertx, subscriptions, settings.streamPingMs());
     this.routeProxy = new ForeignRouteProxy(http, gatewayTimeoutMs);
     this.auth = new BridgeAuth(settings.secret(), credential -> services.callerOf(credential, settings));
-    this.tcp = new TcpBridge(vertx, settings, auth, services::ownerOf, identities);
+    this.tcp = new TcpBridge(vertx, settings, auth, services::ownerOf, identities,
+        EdgeLimits.from(config).tcpBridgeIdleTimeoutSeconds());
   }
 
   /** Starts the TCP bridge; the HTTP part is ready as soon as {@link #router()} is mounted. */

@@ -3,15 +3,16 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.Caller;
 import dev.mesh.common.contract.ServiceAddress;
 import dev.mesh.common.identity.Identities;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +39,19 @@ final class TcpBridge {
   private final Function<String, String> ownerOf;
   private final Identities identities;
 
-  /** {@code auth} tells who a frame's credential belongs to; {@code ownerOf} which foreign service serves an address. */
+  /** A client connection silent in both directions for this long is closed: a dead client holds no socket. */
+  private final int idleTimeoutSeconds;
+
+  /**
+   * {@code auth} tells who a frame's credential belongs to; {@code ownerOf} which foreign service serves an
+   * address; {@code identities} signs each frame's call; {@code idleTimeoutSeconds} is
+   * {@code BRIDGE_TCP_IDLE_TIMEOUT_SECONDS}.
+   */
   TcpBridge(Vertx vertx, BridgeSettings settings, BridgeAuth auth, Function<String, String> ownerOf,
-      Identities identities) {
+      Identities identities, int idleTimeoutSeconds) {
     this.vertx = vertx;
     this.identities = identities;
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.auth = auth;
     this.ownerOf = ownerOf;
     this.rules = settings.rules();
@@ -63,7 +72,8 @@ final class TcpBridge {
     rules.regexes(AddressRules.Kind.SEND).forEach(r -> options.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
     rules.regexes(AddressRules.Kind.PUBLISH).forEach(r -> options.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
     rules.regexes(AddressRules.Kind.SUBSCRIBE).forEach(r -> options.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
-    bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), this::check);
+    bridge = TcpEventBusBridge.create(vertx, options,
+        new NetServerOptions().setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS), this::check);
     return bridge.listen(port, host)
         .onSuccess(b -> log.info("TCP event-bus bridge listening on {}:{}", host, actualPort = port))
         .onFailure(e -> log.error("TCP event-bus bridge could not listen on {}:{} ({}); the HTTP bridge still works",

@@ -4,6 +4,9 @@ import dev.mesh.common.Caller;
 import dev.mesh.common.MeshService;
 import dev.mesh.common.contract.ServiceAddress;
 import dev.mesh.common.identity.Identities;
+import dev.mesh.gateway.edge.EdgeRefusals;
+import dev.mesh.gateway.ratelimit.Rate;
+import dev.mesh.gateway.ratelimit.TokenBucket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -12,6 +15,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Refusals reach the browser as the bridge's error frames: {@code access_denied} for an address a
  * browser may not use, {@code rejected} for a forbidden action or a publish.
+ *
+ * <p>Each socket's messages (pings, sends, publishes, registrations) draw from a bucket of its own
+ * ({@code GATEWAY_BRIDGE_MESSAGE_RATE}); a socket that outruns it is flooding, not browsing, and is
+ * closed. Message size is bounded before a frame is parsed, by the edge server's WebSocket limit
+ * ({@code GATEWAY_BRIDGE_MAX_MESSAGE_BYTES}, edge/EdgeServer).
  */
 final class BrowserBridge {
 
@@ -38,16 +47,23 @@ final class BrowserBridge {
   private final int maxSockets;
   private final long pingTimeoutMs;
   private final long replyTimeoutMs;
+  private final Rate messageRate;
+  private final EdgeRefusals refusals;
   private final AtomicInteger openSockets = new AtomicInteger();
+  /** The message bucket of each open socket; a socket closed for flooding has none any more. */
+  private final Map<SockJSSocket, TokenBucket> messageBuckets = new ConcurrentHashMap<>();
   // sockets already logged at INFO for a refusal: later refusals of the same socket go to DEBUG
   private final Set<SockJSSocket> noisySockets = ConcurrentHashMap.newKeySet();
   private final Identities identities;
   /** The name the browsers' calls are signed as sent through. */
   static final String SENDER = "browser-bridge";
 
-  BrowserBridge(Vertx vertx, Identities identities, int maxSockets, long pingTimeoutMs, long replyTimeoutMs) {
+  BrowserBridge(Vertx vertx, Identities identities, int maxSockets, long pingTimeoutMs, long replyTimeoutMs,
+      Rate messageRate, EdgeRefusals refusals) {
     this.vertx = vertx;
     this.identities = identities;
+    this.messageRate = messageRate;
+    this.refusals = refusals;
     this.maxSockets = maxSockets;
     this.pingTimeoutMs = pingTimeoutMs;
     this.replyTimeoutMs = replyTimeoutMs;
@@ -82,9 +98,20 @@ final class BrowserBridge {
 
   private void decide(BridgeEvent event) {
     switch (event.type()) {
+      case SOCKET_PING, SEND, PUBLISH, REGISTER, UNREGISTER -> {
+        if (!withinMessageRate(event)) {
+          return;
+        }
+      }
+      default -> {
+        // the socket's own life (created, closed, idle, errors) and what the mesh sends it: not counted
+      }
+    }
+    switch (event.type()) {
       case SOCKET_CREATED -> admit(event);
       case SOCKET_CLOSED -> {
         noisySockets.remove(event.socket());
+        messageBuckets.remove(event.socket());
         log.info("browser {} disconnected; {} open", remote(event.socket()), openSockets.decrementAndGet());
         event.complete(true);
       }
@@ -109,7 +136,27 @@ final class BrowserBridge {
       return;
     }
     log.info("browser {} connected; {} open", remote(event.socket()), open);
+    messageBuckets.put(event.socket(), messageRate.bucket(System.nanoTime()));
     event.complete(true);
+  }
+
+  /**
+   * One token of the socket's bucket per message it sends; when none is left the message is refused and
+   * the socket closed (its consumers and timers go with it), and counted in the edge's refusals.
+   */
+  private boolean withinMessageRate(BridgeEvent event) {
+    TokenBucket bucket = messageBuckets.get(event.socket());
+    if (bucket != null && bucket.tryTake(System.nanoTime())) {
+      return true;
+    }
+    event.complete(false);
+    if (bucket != null && messageBuckets.remove(event.socket(), bucket)) {
+      refusals.count(EdgeRefusals.Reason.BRIDGE_MESSAGE_RATE);
+      log.info("browser {} closed: more than {} messages per {} s (GATEWAY_BRIDGE_MESSAGE_RATE)",
+          remote(event.socket()), messageRate.capacity(), messageRate.period().toSeconds());
+      event.socket().close();
+    }
+    return false;
   }
 
   private void checkSend(BridgeEvent event) {

@@ -2,10 +2,13 @@ package dev.mesh.gateway.browser;
 
 import dev.mesh.common.Breakers;
 import dev.mesh.common.MeshConfig;
-import dev.mesh.common.identity.Identities;
 import dev.mesh.common.Registry;
+import dev.mesh.common.identity.Identities;
+import dev.mesh.common.observe.MeshMetrics;
+import dev.mesh.gateway.edge.EdgeRefusals;
 import dev.mesh.gateway.edge.PageHeaders;
 import dev.mesh.gateway.observe.SlidingWindow;
+import dev.mesh.gateway.ratelimit.Rate;
 import dev.mesh.gateway.routing.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,6 +25,11 @@ public final class BrowserEdge {
 
   public static final String MAX_SOCKETS = "GATEWAY_BRIDGE_MAX_SOCKETS";
   public static final String PING_TIMEOUT_MS = "GATEWAY_BRIDGE_PING_TIMEOUT_MS";
+  /**
+   * Messages one browser socket may send, {@code capacity/seconds}: 100 at once and 10 a second after.
+   * The dashboard sends a ping every 5 s and a handful of reads when it opens.
+   */
+  public static final String MESSAGE_RATE = "GATEWAY_BRIDGE_MESSAGE_RATE";
   public static final String STATUS_PUBLISH_MS = "GATEWAY_STATUS_PUBLISH_MS";
   public static final String STATS_PUBLISH_MS = "GATEWAY_STATS_PUBLISH_MS";
 
@@ -42,7 +50,8 @@ public final class BrowserEdge {
   public BrowserEdge(Vertx vertx, MeshConfig settings, Registry registry, RouteTable table, Breakers breakers,
       long replyTimeoutMs) {
     this.bridge = new BrowserBridge(vertx, Identities.of(vertx, settings), settings.getInt(MAX_SOCKETS, 500),
-        settings.getInt(PING_TIMEOUT_MS, 30_000), replyTimeoutMs);
+        settings.getInt(PING_TIMEOUT_MS, 30_000), replyTimeoutMs,
+        Rate.parse(MESSAGE_RATE, settings.get(MESSAGE_RATE, "100/10")), new EdgeRefusals(MeshMetrics.registry(vertx)));
     this.status = new MeshStatus(vertx, registry, table, breakers, bridge::openSockets);
     this.statusPeriodMs = settings.getInt(STATUS_PUBLISH_MS, 1000);
     this.orders = new RecentOrders(vertx);

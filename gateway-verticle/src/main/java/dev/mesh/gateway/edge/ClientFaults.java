@@ -26,7 +26,9 @@ public final class ClientFaults {
     /** Well framed, but its path, query, headers or body cannot be read or are refused. */
     BAD_REQUEST,
     /** The client went away, or its stream broke, before the answer. */
-    GONE
+    GONE,
+    /** Over a limit of its client address (requests or connections): {@link AddressShield}, {@link ConnectionCap}. */
+    RATE
   }
 
   private static final Logger log = LoggerFactory.getLogger(ClientFaults.class);

@@ -19,6 +19,10 @@ import java.util.List;
  * matched route (set by the first) and either calls {@code ctx.next()} or fails the request with a
  * MeshError, which the router's one failure handler writes as JSON. To add a concern, write its step and
  * put it in {@link #steps} where it belongs.
+ *
+ * <p>Before the first step, the edge server has already spent one token of the client address's own
+ * bucket ({@code edge/AddressShield}): a flood from one host is a 429 there, before any token is checked.
+ * {@link RateLimit} here counts what got past authentication, per identity, across the cluster.
  */
 public final class ApiPipeline {
 

@@ -10,6 +10,7 @@ import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.GatewayVerticle;
 import dev.mesh.gateway.bridge.BridgeSettings;
+import dev.mesh.gateway.edge.EdgeLimits;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,8 +91,12 @@ class BrowserBridgeTest {
   }
 
   private void deployGateway(long pingTimeoutMs) {
+    deployGateway(pingTimeoutMs, new JsonObject());
+  }
+
+  private void deployGateway(long pingTimeoutMs, JsonObject limits) {
     port = TestCluster.freePort();
-    JsonObject config = cluster.settings()
+    JsonObject config = limits.copy().mergeIn(cluster.settings())
         .put(GatewayVerticle.PORT, port)
         .put(GatewayVerticle.REQUIRED_SERVICES, "")
         .put(BridgeSettings.TCP_PORT, -1) // not used here; its default 7000 may be taken on the machine
@@ -230,6 +235,43 @@ class BrowserBridgeTest {
     silent.request(MeshStatus.READ_ADDRESS, new JsonObject(), new JsonObject());
     assertTrue(silent.awaitClosed(20), "no ping within the ping timeout: the gateway closes the socket");
     assertNoConsumer("events.test.silent");
+  }
+
+  /**
+   * A socket that sends faster than its message rate is flooding, not browsing: it is closed, and what it
+   * sent past its bucket never reaches the mesh.
+   */
+  @Test
+  void aBrowserThatFloodsTheBridgeIsClosed() throws Exception {
+    TestCluster.await(gatewayNode.undeploy(gatewayDeployment));
+    deployGateway(PATIENT_PING_TIMEOUT_MS, new JsonObject().put(BrowserEdge.MESSAGE_RATE, "10/3600"));
+    BridgeSocket flood = open(false);
+    for (int i = 0; i < 30; i++) {
+      flood.send("mesh.inventory", new JsonObject(), new JsonObject().put("action", "get"), null);
+    }
+    assertTrue(flood.awaitClosed(20), "a socket over its message rate is closed by the gateway");
+
+    BridgeSocket calm = open(false);
+    JsonObject answer = calm.request("mesh.inventory", new JsonObject(), new JsonObject().put("action", "get"));
+    assertEquals("rec", answer.getString("type"), "another socket has its own bucket: " + answer.encode());
+    // one gateway node to one consumer: the calm socket's call arrives after every call the flood got through
+    assertEquals(11, inventoryCalls.size(), "the flooding socket's 10 messages reached the mesh, then the calm one's");
+  }
+
+  /** A message over the size limit closes the socket before it is read: it never reaches the mesh. */
+  @Test
+  void aMessageOverTheSizeLimitClosesTheSocket() throws Exception {
+    TestCluster.await(gatewayNode.undeploy(gatewayDeployment));
+    deployGateway(PATIENT_PING_TIMEOUT_MS, new JsonObject().put(EdgeLimits.MAX_WEBSOCKET_MESSAGE_BYTES, 2048));
+    BridgeSocket browser = open(true);
+    JsonObject small = browser.request("mesh.inventory", new JsonObject().put("note", "x".repeat(1000)),
+        new JsonObject().put("action", "get"));
+    assertEquals("rec", small.getString("type"), "a message under the limit is served: " + small.encode());
+
+    browser.send("mesh.inventory", new JsonObject().put("note", "x".repeat(4000)), new JsonObject().put("action", "get"),
+        null);
+    assertTrue(browser.awaitClosed(20), "a message over 2,048 bytes closes the socket");
+    assertEquals(1, inventoryCalls.size(), "the large message never reached the mesh: " + inventoryCalls.size());
   }
 
   private BridgeSocket open(boolean pings) {
