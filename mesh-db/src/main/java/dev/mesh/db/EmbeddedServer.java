@@ -62,6 +62,11 @@ final class EmbeddedServer {
    * admitted there, and the passwords given by settings (null: made at first start, kept in files).
    */
   record Access(String listenHost, String allow, String superuserPassword, String servicePassword) {
+
+    @Override
+    public String toString() {
+      return "Access[" + listenHost + ", allow " + allow + "]"; // never a password, should it reach a log line
+    }
   }
 
   private EmbeddedServer(Path dir, String service, Access access) {
