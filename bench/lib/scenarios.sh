@@ -169,7 +169,8 @@ read_scenario() {
   [[ -n "$pg_port" ]] || die "no 'users database ready at' line in $MESH_VAR_DIR/log/users.1.log"
   # shellcheck disable=SC2046
   start_bg users-direct "$LOG_DIR/users-direct.log" $(bench_java) users-direct port="$USERS_DIRECT_PORT" \
-    pgPort="$pg_port" instances="$PEER_EVENT_LOOPS" poolSize="${MESH_PG_POOL_SIZE:-8}"
+    pgPort="$pg_port" pgPasswordFile="$(pg_password_file users role)" instances="$PEER_EVENT_LOOPS" \
+    poolSize="${MESH_PG_POOL_SIZE:-8}"
   wait_http "http://127.0.0.1:$USERS_DIRECT_PORT/api/users/$(head -n 1 "$USER_IDS")" 60 \
     || die "the single-process users server did not answer: $(tail "$LOG_DIR/users-direct.log")"
   export BENCH_USER_IDS=$USER_IDS
@@ -206,8 +207,21 @@ create_products() {
   done
 }
 
-# psql/pgbench against the orders service's embedded PostgreSQL (user postgres, password postgres)
-pg() { PGPASSWORD=postgres "$@"; }
+# The password file of a login on a service's embedded PostgreSQL, beside its data (mesh-db's
+# EmbeddedLogin names them; made at the service's first start, mode 0600): pg_password_file <service>
+# superuser|role
+pg_password_file() {
+  local dir=$MESH_VAR_DIR/data/$1
+  case $2 in
+    superuser) echo "$dir/pg.password" ;;
+    role) echo "$dir/pg.$1.password" ;;
+    *) die "pg_password_file: superuser or role, not $2" ;;
+  esac
+}
+
+# psql/pgbench against the orders service's embedded PostgreSQL as its superuser: the bench makes a
+# database of its own there, which the service's role may not
+pg() { PGPASSWORD=$(cat "$(pg_password_file orders superuser)") "$@"; }
 
 # A database of its own on the orders service's PostgreSQL (same binaries, same fsync and
 # synchronous_commit settings) with the three services' schemas, seeded like the mesh's data.
@@ -230,7 +244,7 @@ pgbench_run() {
   rm -f "$VAR"/pgbench-log*
   local cmd=(pgbench -h 127.0.0.1 -p "$port" -U postgres -n -M prepared -c "$WRITE_CONNECTIONS" -j 1 -T "$seconds"
     -D users="$users" -D skus="$skus" -f bench/sql/order-saga.pgbench -l --log-prefix="$VAR/pgbench-log" "$SAGA_DB")
-  log_command "PGPASSWORD=postgres ${cmd[*]}"
+  log_command "PGPASSWORD=\$(cat $(pg_password_file orders superuser)) ${cmd[*]}"
   out=$(pg "${cmd[@]}" 2>&1) || die "pgbench failed: $out"
   tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | head -n 1)
   failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' <<<"$out")

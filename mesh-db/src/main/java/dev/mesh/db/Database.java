@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * A service's own PostgreSQL database, migrated and pooled. With {@code <SERVICE>_PG_URI} set it uses
  * that server; otherwise the embedded real PostgreSQL whose data lives under
  * {@code MESH_DATA_DIR/<service>/pg}, shared by every instance of the service ({@link EmbeddedServer}):
- * started by the first, adopted by the others, stopped by the last. Migrations come from
+ * started by the first, adopted by the others, stopped by the last; there the service logs in as its
+ * own role to its own database ({@link EmbeddedLogin}). Migrations come from
  * {@code classpath:db/<service>} (Flyway; concurrent instances serialise on its lock).
  */
 public final class Database {
@@ -36,8 +37,10 @@ public final class Database {
   public static final String HOST = "MESH_PG_HOST";
   /** Networks (pg_hba address) admitted to an embedded server on a non-loopback MESH_PG_HOST. */
   public static final String ALLOW = "MESH_PG_ALLOW";
-  /** The postgres role's password for those connections; unset: made at first start (pg.password). */
+  /** The embedded server's superuser's password, for its management only; unset: made at first start. */
   public static final String PASSWORD = "MESH_PG_PASSWORD";
+  /** The password of the service's own role on the embedded server; unset: made at first start. */
+  public static final String SERVICE_PASSWORD = "MESH_PG_SERVICE_PASSWORD";
   /** How long a health check may take before the database counts as unreachable. */
   public static final String CHECK_TIMEOUT_MS = "MESH_PG_CHECK_TIMEOUT_MS";
 
@@ -102,13 +105,13 @@ public final class Database {
   }
 
   /** Where a service's database is: a server named by URI, or the embedded one on a data directory. */
-  private record Target(String uri, Path dir, String host, String allow, String password) {
+  private record Target(String uri, Path dir, EmbeddedServer.Access access) {
 
     static Target of(MeshConfig settings, String service) {
       String uri = settings.get(uriSetting(service), null);
       Path dir = uri != null ? null : Path.of(settings.get(DATA_DIR, "var/data"), service, "pg").toAbsolutePath();
-      return new Target(uri, dir, settings.get(HOST, "127.0.0.1"), settings.get(ALLOW, "samenet"),
-          settings.get(PASSWORD, null));
+      return new Target(uri, dir, new EmbeddedServer.Access(settings.get(HOST, "127.0.0.1"),
+          settings.get(ALLOW, "samenet"), settings.get(PASSWORD, null), settings.get(SERVICE_PASSWORD, null)));
     }
   }
 
@@ -122,10 +125,11 @@ public final class Database {
       migrate(service, connect);
       return new Prepared(connect, null);
     }
-    EmbeddedServer embedded = EmbeddedServer.join(target.dir(), target.host(), target.allow(), target.password());
-    boolean everywhere = target.host().equals("*") || target.host().equals("0.0.0.0");
-    PgConnectOptions connect = new PgConnectOptions().setHost(everywhere ? "127.0.0.1" : target.host())
-        .setPort(embedded.port()).setDatabase("postgres").setUser("postgres").setPassword(embedded.password());
+    // the service's own role, never the superuser: its migrations and its pool reach its database only
+    EmbeddedServer embedded = EmbeddedServer.join(target.dir(), service, target.access());
+    EmbeddedLogin login = embedded.login();
+    PgConnectOptions connect = new PgConnectOptions().setHost(embedded.connectHost()).setPort(embedded.port())
+        .setDatabase(login.database()).setUser(login.user()).setPassword(login.password());
     try {
       migrate(service, connect);
     } catch (RuntimeException e) {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code pg.port}: the port the server was started on, so a server restarted after a crash comes
  *       back where the instances of other JVMs connect.</li>
  * </ul>
- * PostgreSQL's own {@code postmaster.pid} check forbids a second server on the data directory.
+ * PostgreSQL's own {@code postmaster.pid} check forbids a second server on the data directory. Every
+ * connection to the server needs a password, kept beside the data directory too ({@link EmbeddedLogin}).
  */
 final class EmbeddedServer {
 
@@ -44,56 +47,79 @@ final class EmbeddedServer {
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path dir;
-  private final String listenHost;
+  private final String service;
+  private final Access access;
   private final Leases leases;
   private final Path controlFile;
   private final Path portFile;
   private Leases.Lease lease;
   private volatile int port;
-  private String password = "postgres";
+  private String superuserPassword;
+  private EmbeddedLogin login;
 
-  private EmbeddedServer(Path dir, String listenHost) {
+  /**
+   * How the server is reached and who logs in: the address it listens on besides loopback, the networks
+   * admitted there, and the passwords given by settings (null: made at first start, kept in files).
+   */
+  record Access(String listenHost, String allow, String superuserPassword, String servicePassword) {
+
+    @Override
+    public String toString() {
+      return "Access[" + listenHost + ", allow " + allow + "]"; // never a password, should it reach a log line
+    }
+  }
+
+  private EmbeddedServer(Path dir, String service, Access access) {
     this.dir = dir;
-    this.listenHost = listenHost;
+    this.service = service;
+    this.access = access;
     this.leases = new Leases(dir.resolveSibling("pg.leases"));
     this.controlFile = dir.resolveSibling("pg.lock");
     this.portFile = dir.resolveSibling("pg.port");
   }
 
   /**
-   * Uses the server running on {@code dir}, or starts one; blocking. On an address other than loopback
-   * it also admits connections from {@code allow} (pg_hba, scram-sha-256) with {@link #password()}.
+   * Uses the server running on {@code dir}, or starts one, and makes sure of its logins; blocking. Every
+   * connection needs a password; the service connects as its own role ({@link #login()}).
    */
-  static EmbeddedServer join(Path dir, String listenHost, String allow, String password) throws IOException {
+  static EmbeddedServer join(Path dir, String service, Access access) throws IOException {
     Files.createDirectories(dir.getParent());
-    EmbeddedServer server = new EmbeddedServer(dir, listenHost);
+    EmbeddedServer server = new EmbeddedServer(dir, service, access);
     server.underControl(() -> {
       server.lease = server.leases.take();
+      server.superuserPassword = access.superuserPassword() != null ? access.superuserPassword()
+          : PasswordFile.storedOrMade(EmbeddedLogin.superuserPasswordFile(dir.getParent()));
       OptionalInt running = server.runningPort();
+      boolean startedHere = running.isEmpty();
       if (running.isPresent()) {
         server.port = running.getAsInt();
         if (server.knownBinaries() == null) {
           server.rememberBinaries();
         }
         log.info("using the PostgreSQL already running on {} (port {})", dir, server.port);
-        if (!server.loopbackOnly()) {
-          server.password = RemoteAccess.password(dir, password);
-        }
       } else {
         // instances of other JVMs still connect to the old port: keep it
         server.port = server.start(server.leases.othersAlive(server.lease) > 0);
-        if (!server.loopbackOnly()) {
-          // the starter admits the others (pg_hba and the role's password live in the data directory)
-          server.password = RemoteAccess.admit(dir, server.port, allow, password);
-        }
+      }
+      try {
+        server.secure(startedHere);
+      } catch (IOException | RuntimeException e) {
+        server.giveUp(); // this instance will not use the server after all
+        throw e;
       }
     });
     return server;
   }
 
-  /** The password of the postgres role for connections that are not from loopback (loopback is trusted). */
-  String password() {
-    return password;
+  /** The service's own login: its role, its database, its password. */
+  EmbeddedLogin login() {
+    return login;
+  }
+
+  /** The address instances connect to (loopback when the server listens on every interface). */
+  String connectHost() {
+    boolean everywhere = access.listenHost().equals("*") || access.listenHost().equals("0.0.0.0");
+    return everywhere ? "127.0.0.1" : access.listenHost();
   }
 
   int port() {
@@ -120,15 +146,48 @@ final class EmbeddedServer {
 
   /** Gives up this instance's lease; the last live instance stops the server. Blocking. */
   void leave() throws IOException {
-    underControl(() -> {
-      lease.release();
-      int others = leases.othersAlive(null);
-      if (others > 0) {
-        log.info("leaving the PostgreSQL on {} running for {} other instance(s)", dir, others);
-      } else {
-        stop();
+    underControl(this::giveUp);
+  }
+
+  private void giveUp() throws IOException {
+    lease.release();
+    int others = leases.othersAlive(null);
+    if (others > 0) {
+      log.info("leaving the PostgreSQL on {} running for {} other instance(s)", dir, others);
+    } else {
+      stop();
+    }
+  }
+
+  /**
+   * Every instance, under pg.lock, makes sure of the logins (each step looks before it acts): the
+   * superuser has its password (a server of an older version had none and trusted loopback), the
+   * service's role owns its database ({@link ServiceAccount}), every pg_hba rule asks a password, and a
+   * non-loopback address admits the allowed networks. The instance that started the server manages it
+   * over loopback; one that adopted it may live in another network namespace and reaches it where its
+   * pool will.
+   */
+  private void secure(boolean startedHere) throws IOException {
+    String servicePassword = access.servicePassword() != null ? access.servicePassword()
+        : PasswordFile.storedOrMade(EmbeddedLogin.servicePasswordFile(dir.getParent(), service));
+    Superuser superuser = new Superuser(startedHere ? "127.0.0.1" : connectHost(), port, superuserPassword);
+    HbaFile hba = new HbaFile(dir);
+    try (Connection admin = superuser.connect("template1")) {
+      if (hba.trustsAnyone()) {
+        Superuser.setPassword(admin, EmbeddedLogin.SUPERUSER, superuserPassword); // before trust goes
       }
-    });
+      new ServiceAccount(superuser, service).ensure(admin, servicePassword);
+      boolean changed = hba.requirePasswords();
+      if (startedHere && !loopbackOnly()) {
+        changed |= hba.admit(access.allow());
+      }
+      if (changed) {
+        Superuser.reload(admin);
+      }
+    } catch (SQLException e) {
+      throw new IOException("could not set up the logins of the PostgreSQL on " + dir, e);
+    }
+    login = new EmbeddedLogin(service, servicePassword, service);
   }
 
   private int start(boolean keepPort) throws IOException {
@@ -145,26 +204,41 @@ final class EmbeddedServer {
     return started;
   }
 
-  /** The first start: zonky unpacks the server, runs initdb, starts it; we note where its binaries are. */
+  /**
+   * The first start: zonky unpacks the server, runs initdb, starts it; we note where its binaries are.
+   * initdb gives the superuser its password and makes every pg_hba rule ask for one, so the server never
+   * runs a moment with loopback trusted.
+   */
   private int startWithZonky(int wanted) throws IOException {
     EmbeddedPostgres previous = STARTED_HERE.remove(dir);
     if (previous != null) {
       previous.close(); // its server is gone; this releases zonky's lock on the data directory
     }
-    EmbeddedPostgres started = EmbeddedPostgres.builder()
-        .setDataDirectory(dir)
-        .setCleanDataDirectory(false)
-        .setRegisterShutdownHook(false) // the server belongs to the service, not to this JVM
-        .setPort(wanted)
-        .setServerConfig("listen_addresses", listenAddresses())
-        // zonky's test defaults trade durability for speed; an acknowledged write must survive a crash
-        .setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on")
-        .setPGStartupWait(Duration.ofSeconds(60))
-        .start();
-    STARTED_HERE.put(dir, started);
-    rememberBinaries();
-    return started.getPort();
+    Path passwordFile = dir.resolveSibling("pg.initdb-password");
+    PasswordFile.write(passwordFile, superuserPassword); // initdb reads it from a file; gone once it has
+    try {
+      EmbeddedPostgres started = EmbeddedPostgres.builder()
+          .setDataDirectory(dir)
+          .setCleanDataDirectory(false)
+          .setRegisterShutdownHook(false) // the server belongs to the service, not to this JVM
+          .setPort(wanted)
+          // zonky hands these to initdb as --name=value after its own "-A trust": the last --auth wins
+          .setLocaleConfig("auth", HbaFile.METHOD)
+          .setLocaleConfig("pwfile", passwordFile.toString())
+          // zonky's readiness check logs in as the superuser
+          .setConnectConfig("password", superuserPassword)
+          .setServerConfig("listen_addresses", listenAddresses())
+          // zonky's test defaults trade durability for speed; an acknowledged write must survive a crash
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .start();
+      STARTED_HERE.put(dir, started);
+      rememberBinaries();
+      return started.getPort();
+    } finally {
+      Files.deleteIfExists(passwordFile);
+    }
   }
 
   /**
@@ -318,13 +392,13 @@ final class EmbeddedServer {
   }
 
   private boolean loopbackOnly() {
-    return listenHost.equals("127.0.0.1") || listenHost.equals("localhost");
+    return access.listenHost().equals("127.0.0.1") || access.listenHost().equals("localhost");
   }
 
   // loopback always, for the instances of this machine (and zonky's own readiness probe)
   private String listenAddresses() {
-    boolean everywhere = listenHost.equals("*") || listenHost.equals("0.0.0.0");
-    return loopbackOnly() ? "127.0.0.1" : everywhere ? "*" : "127.0.0.1," + listenHost;
+    boolean everywhere = access.listenHost().equals("*") || access.listenHost().equals("0.0.0.0");
+    return loopbackOnly() ? "127.0.0.1" : everywhere ? "*" : "127.0.0.1," + access.listenHost();
   }
 
   private interface Work {

@@ -11,6 +11,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +43,10 @@ final class UsersDirect extends VerticleBase {
     int port = args.getInt("port", 0);
     int instances = args.getInt("instances", 1);
     Vertx vertx = Vertx.vertx();
+    // as the user service logs in: its role, its database, the password from the file beside its data
     PgConnectOptions connect = new PgConnectOptions().setHost("127.0.0.1").setPort(args.getInt("pgPort", 5432))
-        .setDatabase(args.get("pgDatabase", "postgres")).setUser(args.get("pgUser", "postgres"))
-        .setPassword(args.get("pgPassword", "postgres")).setCachePreparedStatements(true);
+        .setDatabase(args.get("pgDatabase", "users")).setUser(args.get("pgUser", "users"))
+        .setPassword(password(args.get("pgPasswordFile", null))).setCachePreparedStatements(true);
     // one pool for the process, of the size the user service uses (MESH_PG_POOL_SIZE)
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(args.getInt("poolSize", 8)))
         .connectingTo(connect).using(vertx).build();
@@ -82,6 +87,18 @@ final class UsersDirect extends VerticleBase {
         }
       });
     }).listen(port, "127.0.0.1");
+  }
+
+  /** The password in {@code file} (the user service's, made at its first start); there is no default. */
+  private static String password(String file) {
+    if (file == null) {
+      throw new IllegalArgumentException("pgPasswordFile= is required (MESH_DATA_DIR/users/pg.users.password)");
+    }
+    try {
+      return Files.readString(Path.of(file)).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The same answer the user service gives (its User.toJson): seq stays inside. */

@@ -1,0 +1,1 @@
+CREATE TABLE arrivals (instance text PRIMARY KEY, role text NOT NULL);
