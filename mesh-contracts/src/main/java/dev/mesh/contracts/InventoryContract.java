@@ -1,5 +1,7 @@
 package dev.mesh.contracts;
 
+import static dev.mesh.common.RoutePolicy.OPEN;
+
 import dev.mesh.common.Caller;
 import dev.mesh.common.RoutePolicy;
 import dev.mesh.common.contract.ActionContract;
@@ -12,46 +14,35 @@ public final class InventoryContract {
   public static final String SERVICE = "inventory";
   public static final String ADDRESS = ServiceAddress.of(SERVICE);
 
+  private static final RoutePolicy OPERATOR = RoutePolicy.roles(Caller.ADMIN);
+  /** The saga's steps are an operator's, and the orders service's, which calls them as itself. */
+  private static final RoutePolicy SAGA = OPERATOR.orServices(OrdersContract.SERVICE);
+
   private InventoryContract() {
   }
 
-  /**
-   * Anyone reads the catalogue; an operator changes it. The saga's steps are an operator's, and the
-   * orders service's, which calls them as itself.
-   */
+  /** Anyone reads the catalogue; an operator changes it. */
   public enum Action implements ActionContract {
-    CREATE("create", RoutePolicy.roles(Caller.ADMIN)),
-    GET("get", RoutePolicy.OPEN),
-    LIST("list", RoutePolicy.OPEN),
-    RESTOCK("restock", RoutePolicy.roles(Caller.ADMIN)),
-    UPDATE("update", RoutePolicy.roles(Caller.ADMIN)),
+    CREATE("create", OPERATOR),
+    GET("get", OPEN),
+    LIST("list", OPEN),
+    RESTOCK("restock", OPERATOR),
+    UPDATE("update", OPERATOR),
     /** The order saga's step: all items or none, idempotent per order id. */
-    RESERVE("reserve", RoutePolicy.roles(Caller.ADMIN).orServices(OrdersContract.SERVICE)),
+    RESERVE("reserve", SAGA),
     /** The saga's compensation of {@link #RESERVE}. */
-    RELEASE("release", RoutePolicy.roles(Caller.ADMIN).orServices(OrdersContract.SERVICE)),
-    COMMIT("commit", RoutePolicy.roles(Caller.ADMIN).orServices(OrdersContract.SERVICE));
+    RELEASE("release", SAGA),
+    COMMIT("commit", SAGA);
 
-    private final String action;
-    private final RoutePolicy policy;
+    private final Spec spec;
 
     Action(String action, RoutePolicy policy) {
-      this.action = action;
-      this.policy = policy;
+      this.spec = new Spec(SERVICE, action, policy);
     }
 
     @Override
-    public String service() {
-      return SERVICE;
-    }
-
-    @Override
-    public String action() {
-      return action;
-    }
-
-    @Override
-    public RoutePolicy policy() {
-      return policy;
+    public Spec spec() {
+      return spec;
     }
   }
 
@@ -59,20 +50,15 @@ public final class InventoryContract {
   public enum Event implements EventContract {
     CHANGED("events.inventory.changed");
 
-    private final String address;
+    private final Spec spec;
 
     Event(String address) {
-      this.address = address;
+      this.spec = new Spec(address, true);
     }
 
     @Override
-    public String address() {
-      return address;
-    }
-
-    @Override
-    public boolean browserSafe() {
-      return true;
+    public Spec spec() {
+      return spec;
     }
   }
 }

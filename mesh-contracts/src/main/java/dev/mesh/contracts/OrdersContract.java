@@ -21,25 +21,15 @@ public final class OrdersContract {
     LIST("list"),
     CANCEL("cancel");
 
-    private final String action;
+    private final Spec spec;
 
     Action(String action) {
-      this.action = action;
+      this.spec = new Spec(SERVICE, action, RoutePolicy.AUTHENTICATED);
     }
 
     @Override
-    public String service() {
-      return SERVICE;
-    }
-
-    @Override
-    public String action() {
-      return action;
-    }
-
-    @Override
-    public RoutePolicy policy() {
-      return RoutePolicy.AUTHENTICATED;
+    public Spec spec() {
+      return spec;
     }
   }
 
@@ -74,20 +64,15 @@ public final class OrdersContract {
     REJECTED("events.order.rejected"),
     CANCELLED("events.order.cancelled");
 
-    private final String address;
+    private final Spec spec;
 
     Event(String address) {
-      this.address = address;
+      this.spec = new Spec(address, false);
     }
 
     @Override
-    public String address() {
-      return address;
-    }
-
-    @Override
-    public boolean browserSafe() {
-      return false;
+    public Spec spec() {
+      return spec;
     }
   }
 }

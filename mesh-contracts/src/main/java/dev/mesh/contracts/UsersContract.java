@@ -1,5 +1,7 @@
 package dev.mesh.contracts;
 
+import static dev.mesh.common.RoutePolicy.AUTHENTICATED;
+
 import dev.mesh.common.Caller;
 import dev.mesh.common.RoutePolicy;
 import dev.mesh.common.contract.ActionContract;
@@ -18,32 +20,20 @@ public final class UsersContract {
   /** An operator creates and lists users; a customer reads and changes only their own record. */
   public enum Action implements ActionContract {
     CREATE("create", RoutePolicy.roles(Caller.ADMIN)),
-    GET("get", RoutePolicy.AUTHENTICATED),
+    GET("get", AUTHENTICATED),
     LIST("list", RoutePolicy.roles(Caller.ADMIN)),
-    UPDATE("update", RoutePolicy.AUTHENTICATED),
-    DELETE("delete", RoutePolicy.AUTHENTICATED);
+    UPDATE("update", AUTHENTICATED),
+    DELETE("delete", AUTHENTICATED);
 
-    private final String action;
-    private final RoutePolicy policy;
+    private final Spec spec;
 
     Action(String action, RoutePolicy policy) {
-      this.action = action;
-      this.policy = policy;
+      this.spec = new Spec(SERVICE, action, policy);
     }
 
     @Override
-    public String service() {
-      return SERVICE;
-    }
-
-    @Override
-    public String action() {
-      return action;
-    }
-
-    @Override
-    public RoutePolicy policy() {
-      return policy;
+    public Spec spec() {
+      return spec;
     }
   }
 
@@ -53,20 +43,15 @@ public final class UsersContract {
     UPDATED("events.user.updated"),
     DELETED("events.user.deleted");
 
-    private final String address;
+    private final Spec spec;
 
     Event(String address) {
-      this.address = address;
+      this.spec = new Spec(address, false);
     }
 
     @Override
-    public String address() {
-      return address;
-    }
-
-    @Override
-    public boolean browserSafe() {
-      return false;
+    public Spec spec() {
+      return spec;
     }
   }
 }

@@ -20,20 +20,15 @@ final class EchoService extends MeshService {
   enum Event implements EventContract {
     SAID("events.echo.said"), FORGOT("events.echo.forgot");
 
-    private final String address;
+    private final Spec spec;
 
     Event(String address) {
-      this.address = address;
+      this.spec = new Spec(address, true);
     }
 
     @Override
-    public String address() {
-      return address;
-    }
-
-    @Override
-    public boolean browserSafe() {
-      return true;
+    public Spec spec() {
+      return spec;
     }
   }
 

@@ -6,9 +6,19 @@ package dev.mesh.common.contract;
  */
 public interface EventContract {
 
+  /** What a contract says of one event. */
+  record Spec(String address, boolean browserSafe) {
+  }
+
+  Spec spec();
+
   /** {@code events.<entity>.<verb>}. */
-  String address();
+  default String address() {
+    return spec().address();
+  }
 
   /** True when the event carries nothing personal, so the browser bridge may hand it to anyone. */
-  boolean browserSafe();
+  default boolean browserSafe() {
+    return spec().browserSafe();
+  }
 }
