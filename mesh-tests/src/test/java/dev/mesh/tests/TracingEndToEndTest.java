@@ -50,7 +50,9 @@ class TracingEndToEndTest {
         .put("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint())
         .put("OTEL_BSP_SCHEDULE_DELAY", 200)
         // a confirmed order's stock is committed by the sweep once this window passes: the sweep's trace
-        .put("ORDERS_CANCEL_WINDOW_MS", 1000);
+        .put("ORDERS_CANCEL_WINDOW_MS", 1000)
+        // the example reads users for its answer: the operator grants it a role that may, by name
+        .put("BRIDGE_GRANT_ROLES", "recommendations:admin");
     mesh = MeshProcesses.ready(settings, dataDir);
     mesh.startForeign("recommendations", "python3", "examples/python/recommendations.py");
     Eventually.await(Duration.ofSeconds(60), "recommendations joined", () -> mesh.get("/ready"),
