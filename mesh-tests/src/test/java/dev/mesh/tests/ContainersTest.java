@@ -290,6 +290,46 @@ class ContainersTest {
     assertTrue(Podman.podman(QUICK, "exec", k8sPod(), "touch", "/app/written").exit() != 0, "read-only root filesystem");
   }
 
+  @Test
+  @Order(6)
+  void theBuildContextHoldsNoDataSecretsHistoryOrLeftoversButTheFourJars() throws Exception {
+    // what `COPY . .` of the default build receives, seen from inside an image built the same way
+    List<Path> markers = List.of(Podman.ROOT.resolve("var").resolve(run + ".marker"),
+        Podman.ROOT.resolve("mesh-tests/var").resolve(run + ".marker"), // tests' own data dirs hold signing keys
+        Podman.ROOT.resolve("deploy/secrets").resolve(run + ".marker"),
+        Podman.ROOT.resolve("mesh-common/target").resolve(run + ".marker"));
+    List<Path> made = new ArrayList<>();
+    String image = "localhost/" + run + "-context:probe";
+    images.put("context", image);
+    try {
+      for (Path marker : markers) {
+        for (Path dir = marker.getParent(); !Files.exists(dir); dir = dir.getParent()) {
+          made.add(dir);
+        }
+        Files.createDirectories(marker.getParent());
+        Files.writeString(marker, "must not reach an image build");
+      }
+      Path containerfile = work.resolve("Containerfile.context");
+      Files.writeString(containerfile, "FROM " + images.get("gateway") + "\nCOPY . /context\n");
+      Podman.podman(Duration.ofMinutes(3), "build", "--network", "none", "--pull=never", "-f", containerfile.toString(),
+          "-t", image, ".").ok("build the context probe");
+      String listing = Podman.podman(QUICK, "run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "find", image,
+          "/context", "-name", "*.marker", "-o", "-name", ".git", "-o", "-path", "*/target/*", "-type", "f").ok("find").out();
+      assertEquals(List.of("/context/gateway-verticle/target/gateway-verticle.jar",
+          "/context/inventory-verticle/target/inventory-verticle.jar", "/context/order-verticle/target/order-verticle.jar",
+          "/context/user-verticle/target/user-verticle.jar"), listing.lines().sorted().toList());
+    } finally {
+      for (Path marker : markers) {
+        Files.deleteIfExists(marker);
+      }
+      made.sort(java.util.Comparator.<Path>comparingInt(Path::getNameCount).reversed()); // the deepest first
+      for (Path dir : made) {
+        Files.deleteIfExists(dir);
+      }
+      Podman.podman(QUICK, "rmi", "-f", image);
+    }
+  }
+
   // --- the compose mesh -------------------------------------------------------------------------------
 
   private static Podman.Result compose(Duration bound, String... args) throws IOException {
