@@ -77,7 +77,7 @@ class HostsScriptTest {
   }
 
   /** One {@code hosts up} under a name of its own, its output in a file, every process it starts marked. */
-  private record Run(String name, String mark, Process process, Path log) {
+  private record Run(String name, String mark, Process process, Path log, Path cwd) {
 
     static Run start(Map<String, String> env, boolean ownProcessGroup) throws IOException {
       String name = "hs" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 40), 36);
@@ -89,13 +89,15 @@ class HostsScriptTest {
         command.addAll(List.of("setsid", "env", "--default-signal=INT"));
       }
       command.addAll(List.of(SCRIPT.toString(), "up", name));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+      // a directory of its own to run in: whatever up writes there (a JVM's default data directory) is seen
+      Path cwd = Files.createTempDirectory(name + "-cwd-");
+      ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
       builder.environment().putAll(env);
       builder.environment().put("HOSTS_TEST_MARK", mark);
       Process process = builder.start();
       process.getOutputStream().close();
-      return new Run(name, mark, process, log);
+      return new Run(name, mark, process, log, cwd);
     }
 
     String output() throws IOException {
@@ -123,6 +125,10 @@ class HostsScriptTest {
         assertEquals(List.of(), tmp.filter(p -> p.getFileName().toString().startsWith("hosts-" + name + ".")).toList(),
             "no work directory left");
       }
+      try (Stream<Path> written = Files.list(cwd)) {
+        assertEquals(List.of(), written.toList(), "nothing written where it ran");
+      }
+      Files.delete(cwd);
     }
 
     /** Every live process whose environment carries this run's mark. */
