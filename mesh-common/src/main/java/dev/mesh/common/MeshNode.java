@@ -111,9 +111,10 @@ public final class MeshNode {
   }
 
   /**
-   * With MESH_HEALTH_PORT set, a health endpoint for orchestrators (the Docker HEALTHCHECK): 200 while
-   * this node is in the cluster and its service can serve (e.g. reaches its database), otherwise 503 with
-   * the reason; and {@code GET /metrics} for Prometheus. The gateway has its own /health and /metrics.
+   * With MESH_HEALTH_PORT set, a health endpoint for orchestrators: {@code GET /health} (readiness, the
+   * image's HEALTHCHECK) is 200 while this node is in the cluster and its service can serve (e.g. reaches
+   * its database), otherwise 503 with the reason; {@code GET /live} (liveness) is 200 while the JVM
+   * answers at all; and {@code GET /metrics} for Prometheus. The gateway has its own /health and /metrics.
    */
   private static void startHealthEndpoint(Vertx vertx, MeshConfig settings, String service) {
     int port = settings.getInt(HEALTH_PORT, 0);
@@ -123,6 +124,13 @@ public final class MeshNode {
     vertx.createHttpServer().requestHandler(request -> {
       if (request.path().equals("/metrics")) {
         MeshMetrics.scrape(vertx, request);
+        return;
+      }
+      if (request.path().equals("/live")) {
+        // liveness: this JVM answers, nothing more. An unreachable database or cluster is not a reason to
+        // restart it: it withdraws (503 on /health) and heals by itself when they come back.
+        request.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "UP").put("service", service).encode());
         return;
       }
       String serving = vertx.sharedData().<String, String>getLocalMap(MeshService.HEALTH_MAP)

@@ -33,14 +33,19 @@ public final class SecretFile {
 
   public static String read(Path file) {
     try {
-      String secret = Files.readString(file, StandardCharsets.US_ASCII).trim();
-      if (secret.length() < 32) {
-        throw new IllegalStateException(file + " holds no secret (at least 32 characters)");
-      }
-      return secret;
+      return valid(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the secret " + file, e);
     }
+  }
+
+  /** The secret given by {@code source}, trimmed, if it is long enough to be one. */
+  public static String valid(String secret, String source) {
+    String trimmed = secret.trim();
+    if (trimmed.length() < 32) {
+      throw new IllegalStateException(source + " holds no secret (at least 32 characters)");
+    }
+    return trimmed;
   }
 
   private static void create(Path file) {

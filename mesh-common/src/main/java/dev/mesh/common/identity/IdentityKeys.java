@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The secret every JVM of the mesh signs and checks the identity on its messages with (HMAC, HS256).
- * Given by setting ({@code MESH_IDENTITY_KEY_FILE}, e.g. a mounted Kubernetes Secret), or made at first
+ * Given by setting ({@code MESH_IDENTITY_KEY_FILE}, e.g. a mounted Kubernetes Secret, or the value itself
+ * as {@code MESH_IDENTITY_KEY}), or made at first
  * start under the data directory, where every JVM of one machine finds it. Rotation without downtime:
  * give the new key as {@code MESH_IDENTITY_KEY_FILE} and the old one as
  * {@code MESH_IDENTITY_PREVIOUS_KEY_FILE}; messages signed with either are accepted until the old one
@@ -20,7 +21,9 @@ import java.util.List;
  */
 public record IdentityKeys(Key current, List<Key> accepted) {
 
+  public static final String KEY = "MESH_IDENTITY_KEY";
   public static final String KEY_FILE = "MESH_IDENTITY_KEY_FILE";
+  public static final String PREVIOUS_KEY = "MESH_IDENTITY_PREVIOUS_KEY";
   public static final String PREVIOUS_KEY_FILE = "MESH_IDENTITY_PREVIOUS_KEY_FILE";
   static final String DATA_DIR = "MESH_DATA_DIR";
 
@@ -28,13 +31,20 @@ public record IdentityKeys(Key current, List<Key> accepted) {
   public record Key(String id, String secret) {
   }
 
+  /**
+   * The keys of this JVM. Each may also be given as its value ({@code MESH_IDENTITY_KEY},
+   * {@code MESH_IDENTITY_PREVIOUS_KEY}), as the images' entrypoint passes a {@code <NAME>_FILE} on.
+   */
   public static IdentityKeys from(MeshConfig settings) {
-    Path file = keyFile(settings);
-    Key current = loadOrCreate(file);
+    String given = settings.get(KEY, "");
+    Key current = given.isBlank() ? loadOrCreate(keyFile(settings)) : key(SecretFile.valid(given, KEY));
     List<Key> accepted = new ArrayList<>(List.of(current));
-    String previous = settings.get(PREVIOUS_KEY_FILE, "");
+    String previous = settings.get(PREVIOUS_KEY, "");
+    String previousFile = settings.get(PREVIOUS_KEY_FILE, "");
     if (!previous.isBlank()) {
-      accepted.add(read(Path.of(previous)));
+      accepted.add(key(SecretFile.valid(previous, PREVIOUS_KEY)));
+    } else if (!previousFile.isBlank()) {
+      accepted.add(read(Path.of(previousFile)));
     }
     return new IdentityKeys(current, List.copyOf(accepted));
   }

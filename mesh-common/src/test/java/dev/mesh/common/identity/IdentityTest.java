@@ -178,6 +178,16 @@ class IdentityTest {
     }
   }
 
+  @Test
+  void aKeyGivenAsItsValueIsTheKeyOfItsFile() throws Exception {
+    Path file = IdentityKeys.keyFile(MeshConfig.of(cluster.settings()));
+    JsonObject byValue = new JsonObject().put(IdentityKeys.KEY, Files.readString(file))
+        .put(IdentityKeys.PREVIOUS_KEY, "the-next-identity-key-of-this-mesh-0123456789");
+    IdentityKeys given = IdentityKeys.from(MeshConfig.of(byValue));
+    assertEquals(IdentityKeys.read(file), given.current(), "as the images' entrypoint passes a _FILE on");
+    assertEquals(2, given.accepted().size());
+  }
+
   // the identities of one Vert.x instance are made once, from the settings of whoever asks first
   private static ServiceClient client(Vertx vertx, JsonObject settings, String self) {
     return new ServiceClient(vertx, Identities.of(vertx, MeshConfig.of(settings)), self, null, 20_000);
