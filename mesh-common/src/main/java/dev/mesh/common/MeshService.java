@@ -62,7 +62,8 @@ public abstract class MeshService extends VerticleBase {
   private boolean stopping;
   private long healthTimer = -1;
   private Dispatcher dispatcher;
-  private List<Endpoint> routes = List.of();
+  /** What this instance serves: its endpoints and {@code info}. */
+  private List<Endpoint> served = List.of();
 
   /** The service name: {@code users}, {@code inventory}, {@code orders}. */
   protected abstract String name();
@@ -118,7 +119,7 @@ public abstract class MeshService extends VerticleBase {
       all.add(Endpoint.get("/api/" + name() + "/info", "info", this::info)
           .summary("Which instance answered: service, instance id, node id and version")
           .responds(200, "the answering instance"));
-      routes = all;
+      served = all;
       dispatcher = new Dispatcher(vertx, name(), all, Identities.of(vertx, settings),
           new ActionMetrics(MeshMetrics.registry(vertx), name()), this::explain);
       instanceConsumer = vertx.eventBus().consumer(instanceAddress(), dispatcher::dispatch);
@@ -144,7 +145,7 @@ public abstract class MeshService extends VerticleBase {
         .eventually(() -> vertx.timer(settings.getInt(LEAVE_GRACE_MS, 1500)).mapEmpty())
         .eventually(() -> unregister(consumer))
         .eventually(() -> unregister(instanceConsumer))
-        .eventually(() -> dispatcher.drain())
+        .eventually(() -> dispatcher == null ? Future.succeededFuture() : dispatcher.drain())
         .eventually(this::cleanup)
         .eventually(() -> {
           registry.close();
@@ -164,7 +165,7 @@ public abstract class MeshService extends VerticleBase {
 
   private Record newRecord() {
     JsonArray routes = new JsonArray();
-    this.routes.stream().filter(Endpoint::routed).map(Endpoint::routeJson).forEach(routes::add);
+    served.stream().filter(Endpoint::routed).map(Endpoint::routeJson).forEach(routes::add);
     Record fresh = registry.newRecord(name(), address(), instanceId, version());
     fresh.getLocation().put(Registry.INSTANCE_ADDRESS, instanceAddress());
     fresh.getMetadata().put(Registry.ROUTES, routes);
