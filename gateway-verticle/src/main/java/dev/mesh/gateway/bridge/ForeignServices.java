@@ -4,6 +4,7 @@ import dev.mesh.common.observe.MeshMetrics;
 import io.micrometer.core.instrument.Gauge;
 import dev.mesh.common.MeshError;
 import dev.mesh.common.Registry;
+import dev.mesh.common.contract.ServiceAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -36,6 +37,8 @@ final class ForeignServices {
 
   /** The location key that marks a record as a foreign service reached over HTTP. */
   static final String ENDPOINT = "endpoint";
+  /** What every instance's own address holds: {@code mesh.<service>.instance.<id>}. */
+  private static final String INSTANCE_PART = Registry.instanceAddress("", "");
 
   private final class Live {
     final String id;
@@ -99,7 +102,8 @@ final class ForeignServices {
    * old registration.
    */
   Future<JsonObject> register(Registration registration) {
-    return registry.records()
+    // every record, a DOWN one too: a Java service's name and addresses stay its own while it heals
+    return registry.allRecords()
         .compose(records -> {
           checkNoJavaConflict(registration, records);
           checkNoForeignConflict(registration);
@@ -202,7 +206,17 @@ final class ForeignServices {
         .mapEmpty();
   }
 
+  /**
+   * A foreign service may not take a Java service's name, nor any address of its: its shared address, an
+   * instance's own ({@code mesh.users.instance.<id>}, which the gateways route to) or any other below its
+   * name. Per-instance addresses are the mesh's own, whoever's they would be.
+   */
   private void checkNoJavaConflict(Registration registration, List<Record> records) {
+    for (String address : registration.addresses()) {
+      if (address.contains(INSTANCE_PART)) {
+        throw MeshError.forbidden("'" + address + "' is an instance's own address: the mesh makes those");
+      }
+    }
     for (Record record : records) {
       if (!Registry.TYPE.equals(record.getType()) || isForeign(record)) {
         continue;
@@ -210,10 +224,11 @@ final class ForeignServices {
       if (record.getName().equals(registration.name())) {
         throw MeshError.conflict("the name '" + registration.name() + "' belongs to a Java service of the mesh");
       }
-      String address = record.getLocation() == null ? null : record.getLocation().getString("address");
-      if (address != null && registration.addresses().contains(address)) {
-        throw MeshError.conflict("the address '" + address + "' is served by the Java service '"
-            + record.getName() + "'");
+      for (String address : registration.addresses()) {
+        if (ServiceAddress.serviceOf(address).equals(record.getName())) {
+          throw MeshError.conflict("the address '" + address + "' belongs to the Java service '"
+              + record.getName() + "'");
+        }
       }
     }
   }

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshError;
+import dev.mesh.common.Registry;
 import dev.mesh.common.observe.MeshTracing;
+import dev.mesh.common.testing.Eventually;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.bridge.ForeignServer.Answer;
 import io.opentelemetry.api.trace.Span;
@@ -18,6 +21,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.Status;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider.VertxContextStorage;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -284,6 +289,33 @@ class BridgeHttpTest {
     JsonObject bad = assertJsonError(mesh.call("POST", "/bridge/services", new JsonObject().put("name", "Bad Name")),
         400, "invalid");
     assertEquals(java.util.Set.of("name", "baseUrl"), bad.getJsonObject("fields").fieldNames());
+    assertEquals(0, mesh.instances("thief"));
+  }
+
+  @Test
+  void aForeignServiceTakesNoJavaServicesNameOrAddressNotEvenAnInstancesOwnOrWhileItIsDown() throws Exception {
+    String baseUrl = "http://127.0.0.1:9";
+    // an instance's own address is where the gateways route: whoever's it would be, the mesh makes those
+    assertJsonError(mesh.call("POST", "/bridge/services", new JsonObject().put("name", "thief").put("baseUrl", baseUrl)
+        .put("addresses", new JsonArray().add("mesh.echo.instance.0f3c"))), 403, "forbidden");
+    assertJsonError(mesh.call("POST", "/bridge/services", new JsonObject().put("name", "thief").put("baseUrl", baseUrl)
+        .put("addresses", new JsonArray().add("mesh.thief.instance.1"))), 403, "forbidden");
+    assertJsonError(mesh.call("POST", "/bridge/services", new JsonObject().put("name", "thief").put("baseUrl", baseUrl)
+        .put("addresses", new JsonArray().add("mesh.echo.admin"))), 409, "conflict");
+    // a Java service whose only instance marked itself DOWN (its database is away, say) keeps its name
+    Registry registry = Registry.create(mesh.serviceNode, MeshConfig.of(mesh.cluster.settings()));
+    try {
+      Record sleeper = TestCluster.await(registry.publish(registry.newRecord("sleeper", "mesh.sleeper", "s-1", "1.0")));
+      TestCluster.await(registry.mark(sleeper.getRegistration(), Status.DOWN, "its database is away"));
+      Eventually.await(Duration.ofSeconds(10), "the gateway sees the sleeper DOWN",
+          () -> mesh.call("POST", "/bridge/services", new JsonObject().put("name", "sleeper").put("baseUrl", baseUrl))
+              .statusCode() == 409);
+      assertJsonError(mesh.call("POST", "/bridge/services", new JsonObject().put("name", "thief").put("baseUrl", baseUrl)
+          .put("addresses", new JsonArray().add("mesh.sleeper"))), 409, "conflict");
+    } finally {
+      TestCluster.await(registry.unpublishAll());
+      registry.close();
+    }
     assertEquals(0, mesh.instances("thief"));
   }
 
