@@ -118,7 +118,8 @@ public final class Bridge {
     router.post("/send").handler(ctx -> calls.send(ctx, services::ownerOf));
     router.post("/publish").handler(calls::publish);
     router.post("/subscriptions").handler(this::subscribe);
-    router.get("/subscriptions").handler(ctx -> ctx.json(new JsonObject().put("subscriptions", subscriptions.toJson())));
+    router.get("/subscriptions").handler(ctx -> ctx.json(new JsonObject()
+        .put("subscriptions", subscriptions.toJson(BridgeCaller.of(ctx).serviceId()))));
     router.delete("/subscriptions/:id").handler(this::unsubscribe);
     router.get("/events").handler(stream::open);
     router.get("/dead-letters").handler(ctx -> {
@@ -154,7 +155,8 @@ public final class Bridge {
     if (!problems.isEmpty()) {
       throw MeshError.invalid(problems);
     }
-    subscriptions.addWebhook(addresses, url, null)
+    // the webhook is its maker's: a foreign service's goes when it deregisters, and only it manages it
+    subscriptions.addWebhook(addresses, url, BridgeCaller.of(ctx).serviceId())
         .onSuccess(webhook -> {
           ctx.response().setStatusCode(201);
           ctx.json(webhook.toJson());
@@ -163,7 +165,7 @@ public final class Bridge {
   }
 
   private void unsubscribe(RoutingContext ctx) {
-    if (!subscriptions.remove(ctx.pathParam("id"))) {
+    if (!subscriptions.remove(ctx.pathParam("id"), BridgeCaller.of(ctx).serviceId())) {
       throw MeshError.notFound("no subscription '" + ctx.pathParam("id") + "'");
     }
     ctx.response().setStatusCode(204).end();

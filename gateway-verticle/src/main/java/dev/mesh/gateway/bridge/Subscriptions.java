@@ -117,14 +117,29 @@ final class Subscriptions {
     return true;
   }
 
+  /**
+   * Removes a webhook for {@code requester}: the operator (null) any, a foreign service only its own; false
+   * when there is none it may see, so another's ids cannot be probed.
+   */
+  boolean remove(String id, String requester) {
+    Webhook webhook = webhooks.get(id);
+    return webhook != null && mayManage(webhook, requester) && remove(id);
+  }
+
   void removeOwnedBy(String owner) {
     webhooks.values().stream().filter(w -> owner.equals(w.owner())).map(Webhook::id).toList().forEach(this::remove);
   }
 
-  JsonArray toJson() {
+  /** The webhooks {@code requester} may see: every one for the operator (null), a service's own for it. */
+  JsonArray toJson(String requester) {
     JsonArray array = new JsonArray();
-    webhooks.values().forEach(w -> array.add(w.toJson()));
+    webhooks.values().stream().filter(w -> mayManage(w, requester)).forEach(w -> array.add(w.toJson()));
     return array;
+  }
+
+  // webhooks belong to the service that made them; the operator's secret manages them all
+  private static boolean mayManage(Webhook webhook, String requester) {
+    return requester == null || requester.equals(webhook.owner());
   }
 
   void close() {

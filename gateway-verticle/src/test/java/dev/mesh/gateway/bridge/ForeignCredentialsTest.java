@@ -93,6 +93,31 @@ class ForeignCredentialsTest {
   }
 
   @Test
+  void aWebhookBelongsToTheServiceThatMadeIt() throws Exception {
+    String maker = "Bearer " + registered(new JsonObject().put("name", "maker").put("baseUrl", "http://127.0.0.1:9"))
+        .getString("credential");
+    String other = "Bearer " + registered(new JsonObject().put("name", "other").put("baseUrl", "http://127.0.0.1:9"))
+        .getString("credential");
+    HttpResponse<String> made = mesh.call("POST", "/bridge/subscriptions", new JsonObject()
+        .put("address", "events.echo.said").put("url", "http://127.0.0.1:9/hook"), maker);
+    assertEquals(201, made.statusCode(), made.body());
+    String id = new JsonObject(made.body()).getString("id");
+
+    assertEquals(0, subscriptionsSeenBy(other).size(), "another service does not see it");
+    assertJsonError(mesh.call("DELETE", "/bridge/subscriptions/" + id, null, other), 404, "not_found");
+    assertEquals(1, subscriptionsSeenBy(maker).size(), "its maker does, and it is still there");
+    assertTrue(subscriptionsSeenBy("Bearer " + BridgeFixture.SECRET).stream()
+        .anyMatch(s -> id.equals(((JsonObject) s).getString("id"))), "the operator sees every webhook");
+    assertEquals(204, mesh.call("DELETE", "/bridge/subscriptions/" + id, null, maker).statusCode());
+  }
+
+  private static JsonArray subscriptionsSeenBy(String authorization) throws Exception {
+    HttpResponse<String> answer = mesh.call("GET", "/bridge/subscriptions", null, authorization);
+    assertEquals(200, answer.statusCode(), answer.body());
+    return new JsonObject(answer.body()).getJsonArray("subscriptions");
+  }
+
+  @Test
   void aForeignRouteGetsTheVerifiedCallerNeverTheClaimedOne() throws Exception {
     try (ForeignServer foreign = new ForeignServer()) {
       foreign.answer(r -> Answer.json(200, new JsonObject()));
