@@ -1,35 +1,25 @@
 package dev.mesh.db;
 
+import dev.mesh.common.SecretFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
- * A password made at first start and kept in a file only its owner can read. Callers hold
- * {@code pg.lock} while they make one, so two instances never make two; the file appears whole (it is
- * written aside and moved in), so a crash while writing never leaves an empty password behind.
+ * A password kept in a file only its owner can read. A new one is made the way the mesh makes every
+ * secret ({@link SecretFile}); one given by setting is written here for initdb. The file appears whole
+ * (written aside and moved in), so a crash while writing never leaves an empty password behind.
  */
 final class PasswordFile {
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private PasswordFile() {
   }
 
-  /** The password in {@code file}, or a new random one written there (mode 0600). */
+  /** The password in {@code file}, or a new random one made there (mode 0600). */
   static String storedOrMade(Path file) throws IOException {
-    if (Files.exists(file)) {
-      return read(file);
-    }
-    byte[] secret = new byte[24];
-    RANDOM.nextBytes(secret);
-    String password = HexFormat.of().formatHex(secret);
-    write(file, password);
-    return password;
+    return Files.exists(file) ? read(file) : SecretFile.loadOrCreate(file);
   }
 
   /** Writes {@code password} to a file readable by its owner only (initdb's --pwfile takes one). */
