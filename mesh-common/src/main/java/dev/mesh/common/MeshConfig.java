@@ -1,6 +1,7 @@
 package dev.mesh.common;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,6 +10,9 @@ import java.util.List;
  * Lookup order: the verticle's config (tests and embedders), then the environment, then the default.
  */
 public final class MeshConfig {
+
+  /** Where a machine's JVMs keep their state (embedded databases, made keys and secrets). */
+  public static final String DATA_DIR = "MESH_DATA_DIR";
 
   private final JsonObject overrides;
 
@@ -22,6 +26,11 @@ public final class MeshConfig {
 
   public static MeshConfig fromEnvironment() {
     return new MeshConfig(new JsonObject());
+  }
+
+  /** {@code MESH_DATA_DIR}, by default {@code var/data} under the working directory, made absolute. */
+  public Path dataDir() {
+    return Path.of(get(DATA_DIR, "var/data")).toAbsolutePath();
   }
 
   public String get(String name, String defaultValue) {

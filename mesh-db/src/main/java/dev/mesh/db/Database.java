@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database {
 
-  public static final String DATA_DIR = "MESH_DATA_DIR";
+  public static final String DATA_DIR = MeshConfig.DATA_DIR;
   public static final String POOL_SIZE = "MESH_PG_POOL_SIZE";
   /** The address the embedded server listens on (besides loopback) and instances connect to. */
   public static final String HOST = "MESH_PG_HOST";
@@ -109,7 +109,7 @@ public final class Database {
 
     static Target of(MeshConfig settings, String service) {
       String uri = settings.get(uriSetting(service), null);
-      Path dir = uri != null ? null : Path.of(settings.get(DATA_DIR, "var/data"), service, "pg").toAbsolutePath();
+      Path dir = uri != null ? null : settings.dataDir().resolve(service).resolve("pg");
       return new Target(uri, dir, new EmbeddedServer.Access(settings.get(HOST, "127.0.0.1"),
           settings.get(ALLOW, "samenet"), settings.get(PASSWORD, null), settings.get(SERVICE_PASSWORD, null)));
     }

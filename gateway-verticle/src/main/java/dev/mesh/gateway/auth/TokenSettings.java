@@ -16,7 +16,6 @@ public record TokenSettings(String issuer, String audience, int leewaySeconds, P
   public static final String LEEWAY_SECONDS = "GATEWAY_JWT_LEEWAY_SECONDS";
   public static final String KEY_DIR = "GATEWAY_JWT_KEY_DIR";
   /** The mesh's data directory, as the services read it (mesh-db's Database.DATA_DIR): the key lives below it. */
-  static final String DATA_DIR = "MESH_DATA_DIR";
   public static final String ROLES_CLAIM = "GATEWAY_JWT_ROLES_CLAIM";
   public static final String SCOPES_CLAIM = "GATEWAY_JWT_SCOPES_CLAIM";
   public static final String OIDC_ISSUER = "GATEWAY_OIDC_ISSUER";
@@ -31,7 +30,7 @@ public record TokenSettings(String issuer, String audience, int leewaySeconds, P
   public static final String LOCAL_AUDIENCE = "mesh-api";
 
   public static TokenSettings from(MeshConfig config) {
-    Path defaultKeys = LocalKeys.defaultDir(config.get(DATA_DIR, "var/data"));
+    Path defaultKeys = LocalKeys.defaultDir(config.dataDir().toString());
     String oidcIssuer = config.get(OIDC_ISSUER, null);
     return new TokenSettings(
         config.get(ISSUER, oidcIssuer != null ? oidcIssuer : LOCAL_ISSUER),

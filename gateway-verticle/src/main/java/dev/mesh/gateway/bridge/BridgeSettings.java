@@ -95,7 +95,7 @@ public record BridgeSettings(
   }
 
   public static Path defaultSecretFile(MeshConfig config) {
-    return Path.of(config.get("MESH_DATA_DIR", "var/data"), "gateway", "bridge.secret").toAbsolutePath();
+    return config.dataDir().resolve("gateway").resolve("bridge.secret");
   }
 
   /**

@@ -25,7 +25,6 @@ public record IdentityKeys(Key current, List<Key> accepted) {
   public static final String KEY_FILE = "MESH_IDENTITY_KEY_FILE";
   public static final String PREVIOUS_KEY = "MESH_IDENTITY_PREVIOUS_KEY";
   public static final String PREVIOUS_KEY_FILE = "MESH_IDENTITY_PREVIOUS_KEY_FILE";
-  static final String DATA_DIR = "MESH_DATA_DIR";
 
   /** One secret and the id tokens name it by. */
   public record Key(String id, String secret) {
@@ -52,7 +51,7 @@ public record IdentityKeys(Key current, List<Key> accepted) {
   /** Where this JVM's key is: the setting, else {@code <MESH_DATA_DIR>/mesh/identity.key}. */
   public static Path keyFile(MeshConfig settings) {
     String given = settings.get(KEY_FILE, "");
-    return given.isBlank() ? Path.of(settings.get(DATA_DIR, "var/data"), "mesh", "identity.key").toAbsolutePath()
+    return given.isBlank() ? settings.dataDir().resolve("mesh").resolve("identity.key")
         : Path.of(given);
   }
 
